@@ -1,0 +1,104 @@
+import { parseArgs } from "node:util";
+import { TokumeiError } from "../shared/errors.js";
+import { ENGINE_VERSION } from "../shared/version.js";
+import { runAnonymize } from "./anonymize-command.js";
+import { runDetect } from "./detect-command.js";
+
+const USAGE = `tokumei ${ENGINE_VERSION}: find and mask personal information in Japanese conversation logs
+
+Usage:
+  tokumei detect IN.jsonl [--config FILE] [--policy FILE]
+      IN.jsonl lines {"id", "text"} → stdout lines {"id", "masked", "entities": [{"start","end","type","score"}]}
+      (UTF-16 offsets into text; "-" reads stdin)
+  tokumei anonymize FILE|DIR --out DIR [--policy FILE] [--config FILE] [--format F] [--print]
+      Transcribe JSON, chat JSON/JSONL/CSV or plain text → DIR/anonymized/*.jsonl, DIR/audit/*.audit.json;
+      unreadable inputs → DIR/quarantine/*.json
+  tokumei --help | --version
+
+Options:
+  --config FILE   detector settings (JSON/YAML): threshold, context window, recognizers by id
+  --policy FILE   anonymization policy (JSON/YAML): operator per type (replace, redact, mask, hmac, generalize)
+  --format F      force the input format: transcribe, chat-json, chat-jsonl, chat-csv, plain-text
+  --print         print the masked conversations
+
+Environment:
+  TOKUMEI_HMAC_KEY  key for the hmac operator / pseudonymize mode (never logged)
+
+Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/), 2 usage or configuration error.`;
+
+/**
+ * The `tokumei` command. Returns the exit code instead of exiting, so tests can call it.
+ *
+ * @example
+ * await main(["detect", "in.jsonl"]) // 0, JSONL on stdout
+ */
+export async function main(
+  argv: readonly string[],
+  io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) },
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        policy: { type: "string" },
+        config: { type: "string" },
+        format: { type: "string" },
+        print: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", short: "v", default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.out(ENGINE_VERSION);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case "detect": {
+        if (rest.length !== 1) return usage(io, "detect needs exactly one input file (or - for stdin)");
+        await runDetect({ input: rest[0]!, config: values.config, policy: values.policy }, (chunk) => process.stdout.write(chunk));
+        return 0;
+      }
+      case "anonymize": {
+        if (rest.length !== 1) return usage(io, "anonymize needs exactly one input file or folder");
+        if (!values.out) return usage(io, "anonymize needs --out DIR");
+        return await runAnonymize(
+          { input: rest[0]!, out: values.out, policy: values.policy, config: values.config, format: values.format, print: values.print },
+          io,
+        );
+      }
+      default:
+        return usage(io, `unknown command: ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof TokumeiError) {
+      io.err(`tokumei: ${error.message}`);
+      return error.name === "InputFormatError" ? 1 : 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
+      io.err(`tokumei: cannot read input (${code})`);
+      return 2;
+    }
+    io.err(`tokumei: internal error (${(error as Error).name}); please report it`);
+    return 2;
+  }
+}
+
+function usage(io: { err: (s: string) => void }, problem: string): number {
+  io.err(`tokumei: ${problem}\n\n${USAGE}`);
+  return 2;
+}

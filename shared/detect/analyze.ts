@@ -1,0 +1,169 @@
+import { AnalyzerConfigSchema, type AnalyzerConfig, type AnalyzerConfigInput } from "../schema/analyzer-config.js";
+import { prepareText } from "../text/analysis-text.js";
+import { normalize } from "../text/normalize.js";
+import { toOriginalRange } from "../text/mapped-text.js";
+import type { Finding } from "./finding.js";
+import { NON_PII_LABELS, wordsRegex } from "./labels.js";
+import { resolveOverlaps } from "./overlap.js";
+import { placeholderRanges } from "./placeholders.js";
+import { runPatterns, type Candidate, type Recognizer } from "./recognizer.js";
+import { buildRegistry } from "./registry.js";
+
+export interface AnalyzeOptions {
+  /**
+   * Text said just before (the previous utterance). Only read for context words, so that an answer
+   * ("1234567です") is typed by the question before it ("口座番号をお願いします").
+   */
+  readonly precedingText?: string;
+}
+
+interface PreparedRecognizer {
+  readonly recognizer: Recognizer;
+  readonly context: RegExp | undefined;
+  readonly negative: RegExp | undefined;
+  readonly ownLabels: RegExp | undefined;
+}
+
+interface LabelHit {
+  readonly start: number;
+  readonly end: number;
+  readonly owners: ReadonlySet<string>;
+}
+
+const NON_PII = "NON_PII";
+
+/**
+ * The detector: normalise → recognizers → validation → context → competing labels → threshold →
+ * original offsets → placeholders and allow-list → overlap resolution (style.md item 4).
+ * Build it once and reuse it; `analyze` is pure.
+ *
+ * @example
+ * const analyzer = new Analyzer();
+ * analyzer.analyze("電話は090-1234-5678です")
+ * // → [{ entity: "PHONE", start: 3, end: 16, score: 1, recognizerId: "jp-phone", ... }]
+ */
+export class Analyzer {
+  readonly config: AnalyzerConfig;
+  private readonly recognizers: PreparedRecognizer[];
+  private readonly labelRegex: RegExp;
+  private readonly labelOwners = new Map<string, Set<string>>();
+  private readonly allowed: ReadonlySet<string>;
+
+  constructor(config: AnalyzerConfigInput = {}, recognizers?: readonly Recognizer[]) {
+    this.config = AnalyzerConfigSchema.parse(config);
+    this.recognizers = buildRegistry(this.config, recognizers).map((recognizer) => ({
+      recognizer,
+      context: optionalRegex([...(recognizer.context?.words ?? []), ...(recognizer.labels ?? [])]),
+      negative: optionalRegex(recognizer.context?.negative ?? []),
+      ownLabels: optionalRegex(recognizer.labels ?? []),
+    }));
+    const labels: Array<[string, string]> = NON_PII_LABELS.map((w) => [w, NON_PII]);
+    for (const { recognizer } of this.recognizers) for (const w of recognizer.labels ?? []) labels.push([w, recognizer.entity]);
+    for (const [word, owner] of labels) {
+      const key = word.toLowerCase();
+      const owners = this.labelOwners.get(key) ?? new Set<string>();
+      owners.add(owner);
+      this.labelOwners.set(key, owners);
+    }
+    this.labelRegex = wordsRegex(labels.map(([w]) => w));
+    this.allowed = new Set(this.config.allowList.map(comparable));
+  }
+
+  /** Findings in UTF-16 offsets of `text`, sorted and non-overlapping. */
+  analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
+    if (text.length === 0) return [];
+    const prepared = prepareText(text);
+    const view = prepared.text;
+    const before = options.precedingText ? normalize(options.precedingText).text.slice(-this.config.context.before) : "";
+    const labels = this.findLabels(view);
+    const blocked = placeholderRanges(text);
+    const findings: Finding[] = [];
+    for (const prep of this.recognizers) {
+      for (const candidate of runPatterns(prep.recognizer, view)) {
+        const scored = this.score(prep, candidate, view, before, labels);
+        if (scored === undefined || scored.score < this.config.threshold) continue;
+        const { start, end } = toOriginalRange(prepared, candidate.start, candidate.end);
+        if (blocked.some((b) => start < b.end && b.start < end)) continue;
+        const surface = view.slice(candidate.start, candidate.end);
+        if (this.allowed.has(comparable(surface))) continue;
+        findings.push({
+          entity: prep.recognizer.entity,
+          start,
+          end,
+          score: round(scored.score),
+          recognizerId: prep.recognizer.id,
+          patternName: candidate.patternName,
+          validated: scored.validated,
+          canonical: candidate.canonical ?? prep.recognizer.canonical?.(surface) ?? comparable(surface),
+        });
+      }
+    }
+    return resolveOverlaps(findings, this.config.overlapStrategy);
+  }
+
+  private score(
+    prep: PreparedRecognizer,
+    candidate: Candidate,
+    view: string,
+    precedingText: string,
+    labels: readonly LabelHit[],
+  ): { score: number; validated: boolean } | undefined {
+    const { recognizer } = prep;
+    let score = candidate.score;
+    let validated = candidate.validated ?? false;
+    if (!candidate.skipValidation && recognizer.validate) {
+      const verdict = recognizer.validate(view.slice(candidate.start, candidate.end));
+      if (verdict === false) return undefined;
+      if (verdict === true) {
+        validated = true;
+        score = Math.max(score, recognizer.validatedScore ?? 1);
+      }
+    }
+    const windowBefore = recognizer.context?.before ?? this.config.context.before;
+    const windowAfter = recognizer.context?.after ?? this.config.context.after;
+    const left = view.slice(Math.max(0, candidate.start - windowBefore), candidate.start);
+    const window = `${candidate.start < windowBefore ? precedingText.slice(-(windowBefore - candidate.start)) : ""}${left}\n${view.slice(candidate.end, candidate.end + windowAfter)}`;
+    const hasContext = prep.context?.test(window) ?? false;
+    if (candidate.requiresContext && !hasContext) return undefined;
+    if (hasContext) score = Math.min(1, score + this.config.context.boost);
+    if (prep.negative?.test(window)) score *= this.config.context.negativeFactor;
+    if (!recognizer.selfEvident && this.labelledAsOther(prep, candidate, view, labels)) score *= this.config.competingLabelFactor;
+    return { score, validated };
+  }
+
+  /** The nearest label before the value names another type, and none of its own labels is near. */
+  private labelledAsOther(prep: PreparedRecognizer, candidate: Candidate, view: string, labels: readonly LabelHit[]): boolean {
+    const windowStart = candidate.start - this.config.labelWindow;
+    let nearest: LabelHit | undefined;
+    for (const hit of labels) {
+      if (hit.end > candidate.start) break;
+      if (hit.end >= windowStart) nearest = hit;
+    }
+    if (!nearest || nearest.owners.has(prep.recognizer.entity)) return false;
+    const own = view.slice(Math.max(0, windowStart - this.config.labelWindow), candidate.start);
+    return !(prep.ownLabels?.test(own) ?? false);
+  }
+
+  private findLabels(view: string): LabelHit[] {
+    const hits: LabelHit[] = [];
+    for (const m of view.matchAll(this.labelRegex)) {
+      hits.push({ start: m.index, end: m.index + m[0].length, owners: this.labelOwners.get(m[0].toLowerCase()) ?? new Set() });
+    }
+    return hits;
+  }
+}
+
+function optionalRegex(words: readonly string[]): RegExp | undefined {
+  if (words.length === 0) return undefined;
+  const global = wordsRegex(words);
+  return new RegExp(global.source, "i");
+}
+
+/** Normalised, separator-free form used to compare values (allow-list, default canonical form). */
+function comparable(value: string): string {
+  return normalize(value).text.replace(/[\s\-()]/g, "").toLowerCase();
+}
+
+function round(score: number): number {
+  return Math.round(score * 1000) / 1000;
+}

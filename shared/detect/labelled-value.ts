@@ -1,0 +1,63 @@
+import type { Candidate } from "./recognizer.js";
+import { wordsRegex } from "./labels.js";
+
+/**
+ * Finds values that follow a label word: `会員番号は、えっと、A1234567です` → `A1234567`.
+ * For free-form values (IDs, passwords, LINE IDs) that no shape alone can tell from other text.
+ */
+export interface LabelledValueSpec {
+  readonly patternName: string;
+  readonly labels: readonly string[];
+  /** Matched at the first letter, digit or @ after the label; must not be global. */
+  readonly value: RegExp;
+  readonly score: number;
+  /** Characters allowed between label and value (particles, colons, fillers, a line break). */
+  readonly maxGap?: number;
+  /** Rejects a matched value (a price, a word that only looks like an ID). */
+  readonly reject?: (value: string, following: string, label: string) => boolean;
+  /** Trailing characters that end a sentence rather than the value. */
+  readonly trimTrailing?: RegExp;
+}
+
+const VALUE_START = /[A-Za-z0-9@]/;
+/** English connectives between a label and its value: "password is …", "ID: …", "No. …". */
+const CONNECTIVE = /(?:(?:is|was|will be|no\.?)\s+|[=:#]\s*)/iy;
+
+/**
+ * @example
+ * labelledValueFinder({ patternName: "id", labels: ["会員番号"], value: /[0-9]{6,}/, score: 0.8 })("会員番号は123456です")
+ * // → [{ start: 5, end: 11, score: 0.8, patternName: "id" }]
+ */
+export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => Candidate[] {
+  const labelRegex = wordsRegex(spec.labels);
+  const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
+  const maxGap = spec.maxGap ?? 16;
+  return (text) => {
+    const out: Candidate[] = [];
+    for (const label of text.matchAll(labelRegex)) {
+      const labelEnd = label.index + label[0].length;
+      let at = labelEnd;
+      while (at < text.length && at - labelEnd <= maxGap && !VALUE_START.test(text[at]!)) at++;
+      if (at >= text.length || at - labelEnd > maxGap) continue;
+      for (;;) {
+        CONNECTIVE.lastIndex = at;
+        const connective = CONNECTIVE.exec(text);
+        if (!connective || connective[0].length === 0) break;
+        at += connective[0].length;
+      }
+      value.lastIndex = at;
+      const match = value.exec(text);
+      if (!match) continue;
+      let surface = match[0];
+      if (spec.trimTrailing) surface = surface.replace(spec.trimTrailing, "");
+      if (surface.length === 0) continue;
+      const following = text.slice(at + surface.length, at + surface.length + 4);
+      if (spec.reject?.(surface, following, label[0])) continue;
+      out.push({ start: at, end: at + surface.length, score: spec.score, patternName: spec.patternName });
+    }
+    return out;
+  };
+}
+
+/** Units that make a number a quantity, a price, a time or a date rather than an identifier. */
+export const UNIT_AFTER = /^\s?(?:円|歳|才|個|件|時|分|秒|日|月|年|回|名|人|枚|台|本|冊|点|倍|割|%|万|億|桁|泊|階|丁目|番地|号|文字|GB|MB|TB|kg|km|cm|mm|ml|ドル|ポイント|pt)/i;

@@ -1,0 +1,51 @@
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { Candidate, Recognizer } from "../recognizer.js";
+
+/** Japanese number shapes libphonenumber may reject as unassigned but a person still gave as theirs. */
+const JP_SHAPE = /(?<![0-9+])(?:\+81[ -]?\(?0?\)?|0)\d{1,4}[ -]?\(?\d{1,4}\)?[ -]?\d{3,4}(?![0-9])/g;
+
+function findPhones(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const found of findPhoneNumbersInText(text, { defaultCountry: "JP" })) {
+    out.push({
+      start: found.startsAt,
+      end: found.endsAt,
+      score: 0.75,
+      patternName: "libphonenumber-valid",
+      validated: true,
+      canonical: found.number.number,
+    });
+  }
+  for (const match of text.matchAll(JP_SHAPE)) {
+    const parsed = parsePhoneNumberFromString(match[0], "JP");
+    if (!parsed?.isPossible()) continue;
+    out.push({
+      start: match.index,
+      end: match.index + match[0].length,
+      score: 0.45,
+      patternName: "jp-shape-possible",
+      canonical: parsed.number,
+    });
+  }
+  return out;
+}
+
+/**
+ * PHONE: any phone or fax number (mobile, landline, toll-free, +81), typed or spoken (spoken digit strings
+ * arrive here already rewritten to ASCII by the analysis text).
+ *
+ * @example
+ * analyze("携帯は〇九〇の一二三四の五六七八です") // → PHONE over 〇九〇の一二三四の五六七八
+ */
+export const phoneRecognizer: Recognizer = {
+  id: "jp-phone",
+  entity: "PHONE",
+  description: "Phone and fax numbers (libphonenumber-js, region JP) incl. spoken digit strings",
+  find: findPhones,
+  context: {
+    words: ["電話", "携帯", "ケータイ", "TEL", "FAX", "ファックス", "ファクス", "連絡", "折り返", "番号", "固定", "自宅",
+      "直通", "代表", "ダイヤル", "かけ", "着信", "phone", "call", "mobile", "cell", "contact"],
+  },
+  labels: ["電話番号", "携帯番号", "携帯電話", "電話", "携帯", "TEL", "FAX", "ファックス", "連絡先", "ご連絡先",
+    "折り返し先", "phone number", "phone", "mobile"],
+};

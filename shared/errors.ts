@@ -1,0 +1,40 @@
+/**
+ * Error classes of the engine. Messages name the file, line and problem but never quote input text:
+ * an error message ends up in logs, and logs must never hold PII.
+ */
+
+/** Base class so callers can tell tokumei's own failures from bugs. */
+export class TokumeiError extends Error {
+  override readonly name: string = "TokumeiError";
+}
+
+/**
+ * Input that cannot be parsed: wrong shape, bad encoding, missing fields.
+ *
+ * @example
+ * throw new InputFormatError("missing column 'text'", { file: "log.csv", line: 1 });
+ */
+export class InputFormatError extends TokumeiError {
+  override readonly name = "InputFormatError";
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+
+  constructor(problem: string, where: { file?: string; line?: number } = {}) {
+    const at = [where.file, where.line !== undefined ? `line ${where.line}` : undefined]
+      .filter((part) => part !== undefined)
+      .join(", ");
+    super(at ? `${at}: ${problem}` : problem);
+    this.file = where.file;
+    this.line = where.line;
+  }
+}
+
+/** Configuration (policy, recognizer settings, format mapping) that fails validation. */
+export class ConfigError extends TokumeiError {
+  override readonly name = "ConfigError";
+}
+
+/** Detection or anonymization failed; the text must not be written (fail closed). */
+export class DetectionError extends TokumeiError {
+  override readonly name = "DetectionError";
+}

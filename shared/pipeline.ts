@@ -1,0 +1,112 @@
+import type { Engine } from "./engine.js";
+import { TokumeiError } from "./errors.js";
+import { detectFormat, parseConversations, type ParseOptions } from "./formats/index.js";
+import type { EntityType } from "./detect/entity-types.js";
+import {
+  AnonymizedUtteranceRowSchema,
+  type AnonymizedUtteranceRow,
+  type AuditRecord,
+  type QuarantineRecord,
+} from "./schema/audit.js";
+import type { StoragePort } from "./storage-port.js";
+import { decodeUtf8 } from "./text/decode.js";
+
+export interface ProcessOptions {
+  readonly parse?: ParseOptions;
+  /** Clock for audit timestamps (tests pin it). */
+  readonly now?: () => Date;
+}
+
+export type ProcessResult =
+  | { readonly status: "anonymized"; readonly audit: AuditRecord; readonly rows: number }
+  | { readonly status: "quarantined"; readonly record: QuarantineRecord };
+
+/** Output keys of one input; deterministic so a rerun overwrites instead of duplicating. */
+export function outputKeys(inputKey: string) {
+  return {
+    utterances: `anonymized/${inputKey}.jsonl`,
+    audit: `audit/${inputKey}.audit.json`,
+    quarantine: `quarantine/${inputKey}.json`,
+  };
+}
+
+/**
+ * The one use case: read an object → decode → detect its format → parse → detect and anonymize →
+ * write the anonymized rows, then the audit record. Everything is computed before the first write, so a
+ * failure writes nothing but a quarantine record (fail closed); bad input is reported, never thrown past.
+ *
+ * @example
+ * await processObject("chat/log.jsonl", storage, createEngine())
+ * // → { status: "anonymized", audit: { entities: { PHONE: 2 }, … }, rows: 14 }
+ */
+export async function processObject(
+  inputKey: string,
+  storage: StoragePort,
+  engine: Engine,
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
+  const now = options.now ?? (() => new Date());
+  const keys = outputKeys(inputKey);
+  let rows: AnonymizedUtteranceRow[];
+  let format: string;
+  let conversations: number;
+  const entities: Partial<Record<EntityType, number>> = {};
+  try {
+    const text = decodeUtf8(await storage.read(inputKey), inputKey);
+    format = options.parse?.format ?? detectFormat(inputKey, text);
+    const parsed = parseConversations(inputKey, text, options.parse ?? {});
+    conversations = parsed.length;
+    rows = [];
+    for (const conversation of parsed) {
+      const result = engine.anonymizeConversation(conversation);
+      for (const [type, n] of Object.entries(result.counts)) entities[type as EntityType] = (entities[type as EntityType] ?? 0) + n;
+      const byIndex = new Map(result.utterances.map((u) => [u.index, u]));
+      for (const u of result.conversation.utterances) {
+        const applied = byIndex.get(u.index)?.entities ?? [];
+        rows.push(
+          AnonymizedUtteranceRowSchema.parse({
+            conversationId: conversation.conversationId,
+            source: conversation.source,
+            index: u.index,
+            speaker: u.speaker,
+            ...(u.role !== undefined ? { role: u.role } : {}),
+            ...(u.startMs !== undefined ? { startMs: u.startMs } : {}),
+            ...(u.endMs !== undefined ? { endMs: u.endMs } : {}),
+            ...(u.timestamp !== undefined ? { timestamp: u.timestamp } : {}),
+            text: u.text,
+            entities: applied.map((a) => ({ type: a.entity, start: a.outStart, end: a.outEnd, operator: a.operator })),
+          }),
+        );
+      }
+    }
+  } catch (error) {
+    const record: QuarantineRecord = {
+      inputKey,
+      status: "quarantined",
+      errorType: error instanceof TokumeiError ? error.name : "InternalError",
+      // Only our own errors have messages known to be free of input text.
+      reason: error instanceof TokumeiError ? error.message : "unexpected failure while processing the input",
+      engineVersion: engine.version,
+      processedAt: now().toISOString(),
+    };
+    await storage.write(keys.quarantine, `${JSON.stringify(record, null, 2)}\n`);
+    return { status: "quarantined", record };
+  }
+  const audit: AuditRecord = {
+    inputKey,
+    status: "anonymized",
+    format,
+    conversations,
+    utterances: rows.length,
+    entities,
+    engineVersion: engine.version,
+    policyHash: engine.policyHash,
+    mode: engine.policy.mode,
+    outputs: [keys.utterances],
+    processedAt: now().toISOString(),
+  };
+  // Data first, audit last: an audit record means its data is complete.
+  await storage.write(keys.utterances, rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : ""));
+  await storage.write(keys.audit, `${JSON.stringify(audit, null, 2)}\n`);
+  return { status: "anonymized", audit, rows: rows.length };
+}
