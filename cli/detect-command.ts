@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { DEFAULT_REPEAT_OPTIONS, type RepeatOptions } from "../shared/detect/repeats.js";
+import { analyzeConversation } from "../shared/detect/sequence.js";
 import { createEngine } from "../shared/engine.js";
 import { InputFormatError } from "../shared/errors.js";
 import { loadAnalyzerConfig, loadPolicy, loadSecrets } from "./load-config.js";
@@ -25,6 +27,7 @@ export interface DetectArgs {
 
 /**
  * `tokumei detect IN.jsonl`: one output line per input line, same order, UTF-16 offsets into `text`.
+ * Each line is masked with its own placeholder numbering.
  * Blank lines are not records and are skipped. Every line is validated before any output, so a bad line
  * never leaves a half-written result.
  */
@@ -33,21 +36,25 @@ export async function runDetect(args: DetectArgs, write: (chunk: string) => void
   const engine = createEngine({ analyzer: config, policy, secrets: loadSecrets(policy) });
   const content = args.input === "-" ? await readStdin() : await readFile(args.input, "utf8");
   const records = parseLines(content, args.input);
-  const out: string[] = [];
-  for (const record of records) out.push(JSON.stringify(detectOne(engine, record.id, record.text)));
+  const found = analyzeConversation(engine.analyzer, records.map((r) => r.text), LINE_REPEATS);
+  const out = records.map((record, i) => {
+    const findings = found[i] ?? [];
+    const masked = engine.anonymizer.anonymize(record.text, findings, engine.anonymizer.newScope()).text;
+    const line: DetectOutputLine = {
+      id: record.id,
+      masked,
+      entities: findings.map((f) => ({ start: f.start, end: f.end, type: f.entity, score: f.score })),
+    };
+    return JSON.stringify(line);
+  });
   write(out.length > 0 ? `${out.join("\n")}\n` : "");
 }
 
-/** Detect and mask one text with its own placeholder scope. */
-export function detectOne(engine: ReturnType<typeof createEngine>, id: string | number, text: string): DetectOutputLine {
-  const findings = engine.analyzer.analyze(text);
-  const masked = engine.anonymizer.anonymize(text, findings, engine.anonymizer.newScope()).text;
-  return {
-    id,
-    masked,
-    entities: findings.map((f) => ({ start: f.start, end: f.end, type: f.entity, score: f.score })),
-  };
-}
+/**
+ * Lines are read in order like the utterances of a transcript: the previous line is context and values are
+ * found again when repeated, but only a few lines away, since one file may hold many conversations.
+ */
+const LINE_REPEATS: RepeatOptions = { ...DEFAULT_REPEAT_OPTIONS, farWindow: 5 };
 
 function parseLines(content: string, file: string): Array<z.infer<typeof DetectInputSchema>> {
   const records: Array<z.infer<typeof DetectInputSchema>> = [];

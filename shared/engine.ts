@@ -1,4 +1,5 @@
 import { Analyzer } from "./detect/analyze.js";
+import { analyzeConversation } from "./detect/sequence.js";
 import type { EntityType } from "./detect/entity-types.js";
 import { Anonymizer, type AppliedOperator } from "./anonymize/anonymizer.js";
 import type { OperatorSecrets } from "./anonymize/operator.js";
@@ -48,26 +49,26 @@ export function createEngine(options: EngineOptions = {}) {
 
     /**
      * Detects and masks every utterance with one placeholder scope for the conversation; the previous
-     * utterance lends its words as context (an answer typed by the question before it).
+     * utterance lends its words as context (an answer typed by the question before it) and repeated values
+     * are found wherever they recur.
      * Throws DetectionError (fail closed) if anything goes wrong: nothing partial comes back.
      */
     anonymizeConversation(conversation: Conversation): AnonymizedConversation {
       const scope = anonymizer.newScope();
       const counts: Partial<Record<EntityType, number>> = {};
       const utterances: AnonymizedUtterance[] = [];
-      let previous: string | undefined;
-      for (const utterance of conversation.utterances) {
-        try {
-          const findings = analyzer.analyze(utterance.text, previous !== undefined ? { precedingText: previous } : {});
+      try {
+        const found = analyzeConversation(analyzer, conversation.utterances.map((u) => u.text));
+        conversation.utterances.forEach((utterance, i) => {
+          const findings = found[i] ?? [];
           const result = anonymizer.anonymize(utterance.text, findings, scope);
           for (const f of findings) counts[f.entity] = (counts[f.entity] ?? 0) + 1;
           utterances.push({ index: utterance.index, text: result.text, entities: result.applied });
-        } catch (error) {
-          if (error instanceof TokumeiError) throw error;
-          // Unexpected errors may carry input in their message; replace it with a safe one.
-          throw new DetectionError(`detection failed on utterance ${utterance.index} of a conversation (${(error as Error).name})`);
-        }
-        previous = utterance.text;
+        });
+      } catch (error) {
+        if (error instanceof TokumeiError) throw error;
+        // Unexpected errors may carry input in their message; replace it with a safe one.
+        throw new DetectionError(`detection failed in conversation ${conversation.conversationId} (${(error as Error).name})`);
       }
       const masked = new Map(utterances.map((u) => [u.index, u.text]));
       return {

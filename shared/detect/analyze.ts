@@ -21,7 +21,6 @@ interface PreparedRecognizer {
   readonly recognizer: Recognizer;
   readonly context: RegExp | undefined;
   readonly negative: RegExp | undefined;
-  readonly ownLabels: RegExp | undefined;
 }
 
 interface LabelHit {
@@ -31,6 +30,8 @@ interface LabelHit {
 }
 
 const NON_PII = "NON_PII";
+/** How much of the previous utterance is read: its last sentence or so. */
+const PRECEDING_CHARS = 60;
 
 /**
  * The detector: normalise → recognizers → validation → context → competing labels → threshold →
@@ -55,7 +56,6 @@ export class Analyzer {
       recognizer,
       context: optionalRegex([...(recognizer.context?.words ?? []), ...(recognizer.labels ?? [])]),
       negative: optionalRegex(recognizer.context?.negative ?? []),
-      ownLabels: optionalRegex(recognizer.labels ?? []),
     }));
     const labels: Array<[string, string]> = NON_PII_LABELS.map((w) => [w, NON_PII]);
     for (const { recognizer } of this.recognizers) for (const w of recognizer.labels ?? []) labels.push([w, recognizer.entity]);
@@ -74,12 +74,13 @@ export class Analyzer {
     if (text.length === 0) return [];
     const prepared = prepareText(text);
     const view = prepared.text;
-    const before = options.precedingText ? normalize(options.precedingText).text.slice(-this.config.context.before) : "";
-    const labels = this.findLabels(view);
+    // The previous utterance, as analysis text, ends with a line break so that nothing spans the two.
+    const before = options.precedingText ? `${prepareText(options.precedingText).text.slice(-PRECEDING_CHARS)}\n` : "";
+    const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
     const findings: Finding[] = [];
     for (const prep of this.recognizers) {
-      for (const candidate of runPatterns(prep.recognizer, view)) {
+      for (const candidate of this.candidates(prep.recognizer, view, before)) {
         const scored = this.score(prep, candidate, view, before, labels);
         if (scored === undefined || scored.score < this.config.threshold) continue;
         const { start, end } = toOriginalRange(prepared, candidate.start, candidate.end);
@@ -99,6 +100,17 @@ export class Analyzer {
       }
     }
     return resolveOverlaps(findings, this.config.overlapStrategy);
+  }
+
+  /** Label-value recognizers also read the previous utterance: its question labels the answer. */
+  private candidates(recognizer: Recognizer, view: string, before: string): Candidate[] {
+    if (!recognizer.answersQuestions || before.length === 0 || !recognizer.find) return runPatterns(recognizer, view);
+    const own = runPatterns({ ...recognizer, find: undefined }, view);
+    const joined = recognizer
+      .find(before + view)
+      .filter((c) => c.start >= before.length)
+      .map((c) => ({ ...c, start: c.start - before.length, end: c.end - before.length }));
+    return [...own, ...joined];
   }
 
   private score(
@@ -122,7 +134,8 @@ export class Analyzer {
     const windowBefore = recognizer.context?.before ?? this.config.context.before;
     const windowAfter = recognizer.context?.after ?? this.config.context.after;
     const left = view.slice(Math.max(0, candidate.start - windowBefore), candidate.start);
-    const window = `${candidate.start < windowBefore ? precedingText.slice(-(windowBefore - candidate.start)) : ""}${left}\n${view.slice(candidate.end, candidate.end + windowAfter)}`;
+    // A value near the start of an utterance answers the previous one: its question is context.
+    const window = `${candidate.start < windowBefore ? precedingText : ""}${left}\n${view.slice(candidate.end, candidate.end + windowAfter)}`;
     const hasContext = prep.context?.test(window) ?? false;
     if (candidate.requiresContext && !hasContext) return undefined;
     if (hasContext) score = Math.min(1, score + this.config.context.boost);
@@ -140,8 +153,9 @@ export class Analyzer {
       if (hit.end >= windowStart) nearest = hit;
     }
     if (!nearest || nearest.owners.has(prep.recognizer.entity)) return false;
-    const own = view.slice(Math.max(0, windowStart - this.config.labelWindow), candidate.start);
-    return !(prep.ownLabels?.test(own) ?? false);
+    const ownStart = windowStart - this.config.labelWindow;
+    const own = labels.some((hit) => hit.end <= candidate.start && hit.end >= ownStart && hit.owners.has(prep.recognizer.entity));
+    return !own;
   }
 
   private findLabels(view: string): LabelHit[] {

@@ -1,16 +1,17 @@
 import { MappedTextBuilder, type MappedText } from "./mapped-text.js";
 
 /**
- * Spoken and kanji digit strings, as speech recognition writes phone numbers and IDs, rewritten to ASCII
- * digits so that one set of patterns reads typed and spoken forms alike:
- * `〇八〇、えー、四四五一、の、二二〇九` → `080-4451-2209`, each digit mapped back to its reading and each
- * `-` to the separators and fillers it replaces (policy rule 3: fillers inside an item belong to its span).
+ * Spoken and kanji digit strings, and letters spelled out in katakana, as speech recognition writes phone
+ * numbers and IDs, rewritten to ASCII so that one set of patterns reads typed and spoken forms alike:
+ * `〇八〇、えー、四四五一、の、二二〇九` → `080-4451-2209`, `エム、ゼット、〇五八一二六四` → `MZ-0581264`.
+ * Each output character maps back to its reading and each `-` to the separators and fillers it replaces
+ * (policy rule 3: fillers inside an item belong to its span).
  */
 
-type Script = "ascii" | "kanji" | "kana";
-interface DigitReading {
+type Script = "ascii-digit" | "kanji-digit" | "kana-digit" | "kana-letter" | "latin" | "plus";
+interface Reading {
   readonly surface: string;
-  readonly digit: string;
+  readonly out: string;
   readonly script: Script;
   /** Single kana like に, し, ご, く are everyday words; they count as digits only among stronger readings. */
   readonly weak: boolean;
@@ -18,7 +19,7 @@ interface DigitReading {
   readonly lookalike: boolean;
 }
 
-const KANA_READINGS: ReadonlyArray<readonly [string, string]> = [
+const KANA_DIGITS: ReadonlyArray<readonly [string, string]> = [
   ["ゼロ", "0"], ["ぜろ", "0"], ["れい", "0"], ["レイ", "0"], ["まる", "0"], ["マル", "0"],
   ["いち", "1"], ["イチ", "1"],
   ["にい", "2"], ["にー", "2"], ["ニー", "2"], ["に", "2"], ["ニ", "2"],
@@ -30,6 +31,14 @@ const KANA_READINGS: ReadonlyArray<readonly [string, string]> = [
   ["はち", "8"], ["ハチ", "8"],
   ["きゅう", "9"], ["キュウ", "9"], ["きゅー", "9"], ["キュー", "9"], ["く", "9"], ["ク", "9"],
 ];
+/** Letter names as katakana (Q is left out: キュー is far more often 9). */
+const KANA_LETTERS: ReadonlyArray<readonly [string, string]> = [
+  ["エイ", "A"], ["エー", "A"], ["ビー", "B"], ["シー", "C"], ["ディー", "D"], ["デー", "D"], ["イー", "E"], ["エフ", "F"],
+  ["ジー", "G"], ["エイチ", "H"], ["エッチ", "H"], ["アイ", "I"], ["ジェー", "J"], ["ジェイ", "J"], ["ケー", "K"], ["ケイ", "K"],
+  ["エル", "L"], ["エム", "M"], ["エヌ", "N"], ["オー", "O"], ["ピー", "P"], ["アール", "R"], ["エス", "S"], ["ティー", "T"],
+  ["ユー", "U"], ["ブイ", "V"], ["ヴィー", "V"], ["ダブリュー", "W"], ["ダブリュ", "W"], ["エックス", "X"], ["ワイ", "Y"],
+  ["ゼット", "Z"], ["ゼッド", "Z"],
+];
 const KANJI_DIGITS: Readonly<Record<string, string>> = {
   "〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
   "○": "0", "◯": "0",
@@ -37,64 +46,158 @@ const KANJI_DIGITS: Readonly<Record<string, string>> = {
 /** Positional numerals: a kanji digit next to one of these is an amount (三万五千), not a digit string. */
 const POSITIONAL = new Set(["十", "百", "千", "万", "億", "兆"]);
 
-const READINGS: DigitReading[] = [
-  ...KANA_READINGS.map(([surface, digit]) => ({ surface, digit, script: "kana" as const, weak: surface.length === 1, lookalike: false })),
-  ...Object.entries(KANJI_DIGITS).map(([surface, digit]) => ({
-    surface, digit, script: "kanji" as const, weak: false, lookalike: surface === "○" || surface === "◯",
+const READINGS: Reading[] = [
+  ...KANA_DIGITS.map(([surface, out]) => ({ surface, out, script: "kana-digit" as const, weak: surface.length === 1, lookalike: false })),
+  ...KANA_LETTERS.map(([surface, out]) => ({ surface, out, script: "kana-letter" as const, weak: false, lookalike: false })),
+  ...Object.entries(KANJI_DIGITS).map(([surface, out]) => ({
+    surface, out, script: "kanji-digit" as const, weak: false, lookalike: surface === "○" || surface === "◯",
   })),
-  ...Array.from({ length: 10 }, (_, d) => ({ surface: String(d), digit: String(d), script: "ascii" as const, weak: false, lookalike: false })),
-].sort((a, b) => b.surface.length - a.surface.length); // longest first: きゅう before く, しち before し
+  ...Array.from({ length: 10 }, (_, d) => ({ surface: String(d), out: String(d), script: "ascii-digit" as const, weak: false, lookalike: false })),
+  { surface: "プラス", out: "+", script: "plus" as const, weak: false, lookalike: false },
+].sort((a, b) => b.surface.length - a.surface.length); // longest first: きゅう before く, シー before シ
 
-/** Words between the digits of one item: separators and hesitation fillers. */
+/** Words between the characters of one item: separators, hesitation fillers, spoken hyphens. */
 const GAP_WORDS = [
   "えーっと", "ええっと", "えーと", "ええと", "えっと", "あのー", "あのう", "あの", "えー", "ええ", "えと", "まあ", "まぁ", "うーん", "んー", "その",
-  "の", "ノ", "、", "・", "-", " ", "…", "ー",
+  "ハイフン", "はいふん", "の", "ノ", "、", "・", "-", " ", "…", "ー",
 ].sort((a, b) => b.length - a.length);
+/** Gap words that only people say: a run with one of them is speech even if its digits are ASCII. */
+const ASCII_GAPS = new Set(["-", " "]);
+const HYPHEN_WORDS = new Set(["ハイフン", "はいふん", "-"]);
 const MAX_GAP = 12;
+const KATAKANA = /[\u30A1-\u30FA\u30FC]/u;
+const LATIN_RUN = /[A-Za-z]{1,4}(?![A-Za-z])/y;
 
 interface Token {
   readonly start: number;
   readonly end: number;
-  readonly reading: DigitReading;
+  readonly reading: Reading;
+  /** Whether separators or fillers stand between this token and the previous one. */
+  readonly afterGap: boolean;
+  /** Whether that gap says a hyphen (ハイフン, -): kept even between spelled letters. */
+  readonly hyphen: boolean;
 }
 
-function readingAt(text: string, at: number): DigitReading | undefined {
+const isLetter = (s: Script) => s === "kana-letter" || s === "latin";
+const isDigit = (s: Script) => s === "ascii-digit" || s === "kanji-digit" || s === "kana-digit";
+
+/** Scripts that may touch without a separator inside one item (MZ0581264, シーエーエフ). */
+function canTouch(previous: Reading, next: Reading): boolean {
+  if (next.weak && previous.script !== "kana-digit") return false;
+  if (previous.script === next.script) return true;
+  if (previous.script === "plus") return isDigit(next.script);
+  const pair = new Set([previous.script, next.script]);
+  return (pair.has("latin") && pair.has("ascii-digit")) || (pair.has("kana-letter") && (pair.has("kanji-digit") || pair.has("kana-digit")));
+}
+
+function readingAt(text: string, at: number): Reading | undefined {
+  LATIN_RUN.lastIndex = at;
+  const latin = /[A-Za-z]/.test(text[at] ?? "") && !/[A-Za-z]/.test(text[at - 1] ?? "") ? LATIN_RUN.exec(text) : null;
+  if (latin) return { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false };
   for (const r of READINGS) if (text.startsWith(r.surface, at)) return r;
   return undefined;
 }
 
-function gapEnd(text: string, at: number): number {
+/** A katakana word counts only if it is made entirely of readings (シーエーエフ yes, ユーザー no). */
+function katakanaWordDecomposes(text: string, at: number): boolean {
   let i = at;
+  while (i < text.length && KATAKANA.test(text[i]!)) {
+    const r = READINGS.find((x) => (x.script === "kana-letter" || x.script === "kana-digit" || x.script === "plus") && text.startsWith(x.surface, i));
+    if (!r) return false;
+    i += r.surface.length;
+  }
+  return true;
+}
+
+function gapEnd(text: string, at: number): { end: number; spoken: boolean; hyphen: boolean } {
+  let i = at;
+  let spoken = false;
+  let hyphen = false;
   for (;;) {
     const word = GAP_WORDS.find((w) => text.startsWith(w, i));
-    if (!word || i + word.length - at > MAX_GAP) return i;
+    if (!word || i + word.length - at > MAX_GAP) return { end: i, spoken, hyphen };
+    if (!ASCII_GAPS.has(word)) spoken = true;
+    if (HYPHEN_WORDS.has(word)) hyphen = true;
     i += word.length;
   }
 }
 
-/** A maximal run of digit groups separated by gaps; groups are script-homogeneous. */
+function startsReading(text: string, at: number): Reading | undefined {
+  const reading = readingAt(text, at);
+  if (!reading) return undefined;
+  if (KATAKANA.test(text[at]!) && (KATAKANA.test(text[at - 1] ?? "") || !katakanaWordDecomposes(text, at))) return undefined;
+  return reading;
+}
+
 interface Run {
-  readonly groups: Token[][];
+  readonly tokens: Token[];
+  readonly spokenGap: boolean;
+}
+
+function scanRun(text: string, from: number): Run {
+  const tokens: Token[] = [];
+  let spokenGap = false;
+  let i = from;
+  let afterGap = false;
+  let hyphen = false;
+  for (;;) {
+    const previous = tokens[tokens.length - 1];
+    const reading = previous && !afterGap ? continuing(text, i, previous.reading) : startsReading(text, i);
+    if (reading && (!previous || afterGap || canTouch(previous.reading, reading))) {
+      if (reading.script === "plus" && previous) break;
+      tokens.push({ start: i, end: i + reading.surface.length, reading, afterGap, hyphen });
+      i += reading.surface.length;
+      afterGap = false;
+      hyphen = false;
+      continue;
+    }
+    if (afterGap || tokens.length === 0) break;
+    const gap = gapEnd(text, i);
+    if (gap.end === i || !startsReading(text, gap.end)) break;
+    spokenGap ||= gap.spoken;
+    hyphen = gap.hyphen;
+    i = gap.end;
+    afterGap = true;
+  }
+  return { tokens, spokenGap };
+}
+
+/** Inside a katakana word already being read, the next reading may follow without a boundary. */
+function continuing(text: string, at: number, previous: Reading): Reading | undefined {
+  const reading = readingAt(text, at);
+  if (!reading) return undefined;
+  if (reading.script === "latin" && /[A-Za-z]/.test(text[at - 1] ?? "")) return undefined;
+  return KATAKANA.test(text[at] ?? "") && previous.script !== "kana-letter" && previous.script !== "kana-digit" && previous.script !== "plus"
+    ? startsReading(text, at)
+    : reading;
 }
 
 function acceptRun(run: Run, text: string): boolean {
-  const tokens = run.groups.flat();
+  const tokens = run.tokens.filter((t) => t.reading.script !== "plus");
   const real = tokens.filter((t) => !t.reading.lookalike);
   if (tokens.length < 4 || real.length < 3) return false;
-  const kana = tokens.filter((t) => t.reading.script === "kana");
+  const kana = tokens.filter((t) => t.reading.script === "kana-digit");
   if (kana.length > 0 && kana.filter((t) => !t.reading.weak).length * 2 < kana.length) return false;
+  const letters = tokens.filter((t) => isLetter(t.reading.script));
+  const digits = tokens.filter((t) => isDigit(t.reading.script));
+  if (letters.length > 0 && digits.length < 2 && letters.filter((t) => t.reading.script === "kana-letter").length < 3) return false;
   const first = tokens[0]!;
   const last = tokens[tokens.length - 1]!;
-  // Kanji digit strings glued to positional numerals are amounts (二万三千四百) or dates, not digit strings.
-  if (first.reading.script === "kanji" && POSITIONAL.has(text[first.start - 1] ?? "")) return false;
-  if (last.reading.script === "kanji" && POSITIONAL.has(text[last.end] ?? "")) return false;
+  // Kanji digit strings glued to positional numerals are amounts (二万三千四百), not digit strings.
+  if (first.reading.script === "kanji-digit" && POSITIONAL.has(text[first.start - 1] ?? "")) return false;
+  if (last.reading.script === "kanji-digit" && POSITIONAL.has(text[last.end] ?? "")) return false;
   return true;
 }
 
+/** Typed ASCII (digits, short letter groups, hyphens, spaces) already reads as it is: leave it untouched. */
+function isTyped(run: Run): boolean {
+  return !run.spokenGap && run.tokens.every((t) => t.reading.script === "ascii-digit" || t.reading.script === "latin");
+}
+
 /**
- * Rewrites spoken digit strings of `input` (already normalised) to ASCII digits with `-` between groups.
- * Runs that are not digit strings (fewer than 4 digits, everyday kana words, positional amounts) are copied
- * unchanged.
+ * Rewrites spoken digit strings and spelled-out letters of `input` (already normalised) to ASCII with `-`
+ * where separators or fillers stood. Runs that are not spoken items (fewer than 4 characters, everyday kana
+ * words, positional amounts, typed ASCII) are copied unchanged.
  *
  * @example
  * rewriteSpokenDigits(normalize("ゼロキューゼロのいちにさんよん")).text // "090-1234"
@@ -105,15 +208,13 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
   let copied = 0;
   let i = 0;
   while (i < text.length) {
-    const startReading = readingAt(text, i);
-    if (!startReading) {
+    if (!startsReading(text, i)) {
       i++;
       continue;
     }
     const run = scanRun(text, i);
-    const tokens = run.groups.flat();
-    const runEnd = tokens[tokens.length - 1]!.end;
-    if (acceptRun(run, text) && !isPlainAscii(run, text)) {
+    const runEnd = run.tokens[run.tokens.length - 1]!.end;
+    if (acceptRun(run, text) && !isTyped(run)) {
       out.copy(copied, i);
       emitRun(out, run);
       copied = runEnd;
@@ -124,42 +225,13 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
   return out.build();
 }
 
-function scanRun(text: string, from: number): Run {
-  const groups: Token[][] = [];
-  let group: Token[] = [];
-  let i = from;
-  for (;;) {
-    const reading = readingAt(text, i);
-    const previous = group[group.length - 1];
-    if (reading && (!previous || previous.reading.script === reading.script)) {
-      group.push({ start: i, end: i + reading.surface.length, reading });
-      i += reading.surface.length;
-      continue;
-    }
-    if (group.length > 0) groups.push(group);
-    group = [];
-    const afterGap = gapEnd(text, i);
-    if (afterGap === i || !readingAt(text, afterGap)) break;
-    i = afterGap;
-  }
-  if (group.length > 0) groups.push(group);
-  return { groups };
-}
-
-/** ASCII digits joined by hyphens already read as they are; rewriting them would change nothing. */
-function isPlainAscii(run: Run, text: string): boolean {
-  const tokens = run.groups.flat();
-  if (tokens.some((t) => t.reading.script !== "ascii")) return false;
-  for (let g = 1; g < run.groups.length; g++) {
-    const gap = text.slice(run.groups[g - 1]!.at(-1)!.end, run.groups[g]![0]!.start);
-    if (gap !== "-") return false;
-  }
-  return true;
-}
-
 function emitRun(out: MappedTextBuilder, run: Run): void {
-  run.groups.forEach((group, g) => {
-    if (g > 0) out.push("-", run.groups[g - 1]!.at(-1)!.end, group[0]!.start);
-    for (const token of group) out.push(token.reading.digit, token.start, token.end);
+  run.tokens.forEach((token, k) => {
+    const previous = run.tokens[k - 1];
+    if (previous && token.afterGap) {
+      const spelled = isLetter(previous.reading.script) && isLetter(token.reading.script);
+      if ((token.hyphen || !spelled) && previous.reading.script !== "plus") out.push("-", previous.end, token.start);
+    }
+    out.push(token.reading.out, token.start, token.end);
   });
 }

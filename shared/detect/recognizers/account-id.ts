@@ -53,6 +53,7 @@ export const accountIdRecognizer: Recognizer = {
     reject: rejectValue,
     trimTrailing: /[.\-_ ]+$/,
   }),
+  answersQuestions: true,
   context: { words: ACCOUNT_LABELS },
   labels: ACCOUNT_LABELS,
   canonical: (value) => value.replace(/[\s-]/g, "").toUpperCase(),

@@ -15,7 +15,7 @@ export const bankAccountRecognizer: Recognizer = {
   entity: "BANK_ACCOUNT",
   description: "口座番号: 6-8 digits (ゆうちょ 5+8) near account keywords",
   patterns: [
-    { name: "keyword-account-number", regex: new RegExp(`(?<![0-9-])\\d{6,8}(?![0-9-])${NOT_UNIT}`, "gi"), score: 0.8, requiresContext: true },
+    { name: "keyword-account-number", regex: new RegExp(`(?<![0-9]|\\d[ -])\\d(?:-?\\d){5,7}(?![0-9]|[ -]\\d)${NOT_UNIT}`, "gi"), score: 0.8, requiresContext: true },
     { name: "keyword-yucho", regex: /(?<![0-9])\d{5}-\d{6,8}(?![0-9])/g, score: 0.8, requiresContext: true },
   ],
   context: {

@@ -27,7 +27,7 @@ export const driversLicenseRecognizer: Recognizer = {
   entity: "DRIVERS_LICENSE",
   description: "運転免許証番号: 12 digits, keyword-gated, check digit as a booster",
   patterns: [
-    { name: "keyword-12-digits", regex: /(?<![0-9])\d{2}[ -]?\d{2}[ -]?\d{4}[ -]?\d{2}[ -]?\d{2}(?![0-9])|(?<![0-9])\d{4}[ -]?\d{4}[ -]?\d{4}(?![0-9])/g, score: 0.75, requiresContext: true },
+    { name: "keyword-12-digits", regex: /(?<![0-9]|\d[ -])\d(?:[ -]?\d){11}(?![0-9]|[ -]\d)/g, score: 0.75, requiresContext: true },
   ],
   validate: (value) => (licenseCheckDigitValid(digitsOnly(value)) ? true : undefined),
   validatedScore: 0.95,

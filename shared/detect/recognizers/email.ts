@@ -9,101 +9,98 @@ const OBFUSCATED = new RegExp(
   "gi",
 );
 
-// Spoken forms, as speech recognition writes them.
-const AT_WORDS = ["アットマーク", "あっとまーく", "アット", "あっと"];
-const DOT_WORDS = ["ドット", "どっと", "."];
-const JOIN_WORDS = ["ハイフン", "はいふん", "アンダーバー", "アンダースコア", "アンダーライン", "-", "_"];
+// Spoken forms, as speech recognition writes them: words or letters, often one by one between commas.
+type SpokenKind = "at" | "dot" | "join" | "label";
+const SPOKEN_WORDS: ReadonlyArray<readonly [string, SpokenKind]> = [
+  ["アットマーク", "at"], ["あっとまーく", "at"], ["アット", "at"], ["あっと", "at"], ["@", "at"],
+  ["ドット", "dot"], ["どっと", "dot"], [".", "dot"],
+  ["ハイフン", "join"], ["はいふん", "join"], ["アンダーバー", "join"], ["アンダースコア", "join"], ["アンダーライン", "join"],
+  ["-", "join"], ["_", "join"],
+];
+/** Between spoken parts: spaces, commas, middle dots, and fillers. */
+const SPOKEN_SKIP = /^(?:[ 、,・]|えー|えっと|あの)/;
+const LABEL_RUN = /[A-Za-z0-9]+|[\u30A1-\u30FA\u30FC]+/y;
 /** Words said before an address, never part of it. */
 const LOCAL_STOP_WORDS = new Set(["メールアドレス", "アドレス", "メール", "メアド", "Eメール", "イーメール"]);
-const KATAKANA_RUN = /[\u30A1-\u30FA\u30FC\u30FB]+/y;
-const LATIN_RUN = /[A-Za-z0-9]+/y;
 
-function wordAt(text: string, at: number, words: readonly string[]): string | undefined {
-  return words.find((w) => text.startsWith(w, at));
+interface SpokenToken {
+  readonly kind: SpokenKind;
+  readonly start: number;
+  readonly end: number;
 }
 
-function skipSpaces(text: string, at: number): number {
-  let i = at;
-  while (text[i] === " ") i++;
-  return i;
-}
-
-/** A domain label: latin letters or a katakana run that is not itself a separator word. */
-function labelEnd(text: string, at: number): number | undefined {
-  for (const run of [LATIN_RUN, KATAKANA_RUN]) {
-    run.lastIndex = at;
-    const m = run.exec(text);
-    if (!m) continue;
-    let word = m[0];
-    // A katakana run may have swallowed a following separator word (エグザンプルドットコム).
-    for (const sep of [...DOT_WORDS, ...AT_WORDS, ...JOIN_WORDS]) {
-      const cut = word.indexOf(sep);
-      if (cut > 0) word = word.slice(0, cut);
+/** Tokens of a spoken address from `at` on, stopping at the first character that cannot belong to one. */
+function spokenTokens(text: string, from: number): SpokenToken[] {
+  const tokens: SpokenToken[] = [];
+  let i = from;
+  while (i < text.length) {
+    const skip = SPOKEN_SKIP.exec(text.slice(i, i + 4));
+    if (skip) {
+      i += skip[0].length;
+      continue;
     }
-    if (word.length > 0 && !wordAt(word, 0, [...DOT_WORDS, ...AT_WORDS, ...JOIN_WORDS])) return at + word.length;
+    const word = SPOKEN_WORDS.find(([w]) => text.startsWith(w, i));
+    if (word) {
+      tokens.push({ kind: word[1], start: i, end: i + word[0].length });
+      i += word[0].length;
+      continue;
+    }
+    LABEL_RUN.lastIndex = i;
+    const run = LABEL_RUN.exec(text);
+    if (!run) break;
+    // A katakana run can swallow the next spoken word (エグザンプルドットコム): cut it there.
+    let length = run[0].length;
+    for (const [w] of SPOKEN_WORDS) {
+      const cut = run[0].indexOf(w);
+      if (cut > 0 && cut < length) length = cut;
+    }
+    tokens.push({ kind: "label", start: i, end: i + length });
+    i += length;
   }
-  return undefined;
+  return tokens;
+}
+
+/** Where the local part may start: back over letters, katakana, digits, separators and commas. */
+function localRegionStart(text: string, atWordStart: number): number {
+  let i = atWordStart;
+  while (i > 0 && /[A-Za-z0-9._\-\u30A1-\u30FA\u30FC・、, ]/.test(text[i - 1]!)) i--;
+  return i;
 }
 
 function findSpokenEmails(text: string): Candidate[] {
   const out: Candidate[] = [];
+  let searchFrom = 0;
   for (let i = 0; i < text.length; i++) {
-    const at = wordAt(text, i, AT_WORDS);
-    if (!at) continue;
-    const domainEnd = scanDomain(text, i + at.length);
-    const localStart = scanLocalBackwards(text, i);
-    if (domainEnd === undefined || localStart === undefined) continue;
-    const surface = text.slice(localStart, domainEnd);
-    out.push({
-      start: localStart,
-      end: domainEnd,
-      score: 0.85,
-      patternName: "spoken",
-      canonical: surface.replace(/\s/g, "").toLowerCase(),
-    });
-    i = domainEnd - 1;
+    const at = SPOKEN_WORDS.find(([w, kind]) => kind === "at" && w !== "@" && text.startsWith(w, i));
+    if (!at || i < searchFrom) continue;
+    const local = spokenTokens(text, localRegionStart(text, i)).filter((t) => t.end <= i);
+    // Drop leading words that introduce the address, and anything before the last gap-free stretch.
+    while (local.length > 0 && (local[0]!.kind !== "label" || LOCAL_STOP_WORDS.has(text.slice(local[0]!.start, local[0]!.end)))) local.shift();
+    const domain = domainTokens(spokenTokens(text, i + at[0].length));
+    if (local.length === 0 || !domain) continue;
+    const start = local[0]!.start;
+    const end = domain[domain.length - 1]!.end;
+    out.push({ start, end, score: 0.85, patternName: "spoken", canonical: text.slice(start, end).replace(/[\s、,・]/g, "").toLowerCase() });
+    searchFrom = end;
   }
   return out;
 }
 
-/** label (dot label)+ after the at-word; undefined when there is no dot (アットホーム is not an address). */
-function scanDomain(text: string, from: number): number | undefined {
-  let i = skipSpaces(text, from);
-  let end = labelEnd(text, i);
-  if (end === undefined) return undefined;
+/** label (separator label)* with at least one dot, ending on a label; undefined otherwise (アットホーム). */
+function domainTokens(tokens: readonly SpokenToken[]): SpokenToken[] | undefined {
+  const taken: SpokenToken[] = [];
   let dots = 0;
-  for (;;) {
-    const j = skipSpaces(text, end);
-    const sep = wordAt(text, j, [...DOT_WORDS, ...JOIN_WORDS]);
-    if (!sep) break;
-    const next = labelEnd(text, skipSpaces(text, j + sep.length));
-    if (next === undefined) break;
-    if (DOT_WORDS.includes(sep)) dots++;
-    end = next;
-    i = next;
+  for (const t of tokens) {
+    const last = taken[taken.length - 1];
+    if (t.kind === "at") break;
+    if (t.kind === "label" ? last !== undefined && last.kind === "label" : last === undefined || last.kind !== "label") break;
+    if (t.kind === "dot") dots++;
+    taken.push(t);
   }
-  return dots > 0 ? end : undefined;
-}
-
-/** The local part before the at-word: latin or katakana labels joined by dot/hyphen/underscore words. */
-function scanLocalBackwards(text: string, atWordStart: number): number | undefined {
-  let i = atWordStart;
-  while (i > 0 && text[i - 1] === " ") i--;
-  let start: number | undefined;
-  for (;;) {
-    let j = i;
-    while (j > 0 && /[A-Za-z0-9._\-\u30A1-\u30FA\u30FC\u30FB]/.test(text[j - 1]!)) j--;
-    if (j === i || LOCAL_STOP_WORDS.has(text.slice(j, i))) break;
-    start = j;
-    // Continue over a spoken joiner (タロウ ドット ヤマダ) separated by spaces.
-    let k = j;
-    while (k > 0 && text[k - 1] === " ") k--;
-    if (k === j) break;
-    const before = text.slice(0, k);
-    if (!/[A-Za-z0-9\u30A1-\u30FA\u30FC]$/.test(before)) break;
-    i = k;
+  while (taken.length > 0 && taken[taken.length - 1]!.kind !== "label") {
+    if (taken.pop()!.kind === "dot") dots--;
   }
-  return start;
+  return dots > 0 ? taken : undefined;
 }
 
 /**

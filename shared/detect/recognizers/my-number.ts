@@ -20,7 +20,8 @@ export function myNumberValid(digits: string): boolean {
   return check === digits.charCodeAt(11) - 48;
 }
 
-const TWELVE_DIGITS = /(?<![0-9])\d{4}[ -]?\d{4}[ -]?\d{4}(?![0-9])/g;
+/** 12 digits in any grouping: 4-4-4 typed, 3-3-3-3 or pairs as read aloud. */
+const TWELVE_DIGITS = /(?<![0-9]|\d[ -])\d(?:[ -]?\d){11}(?![0-9]|[ -]\d)/g;
 
 /**
  * MY_NUMBER: 12 digits with a valid check digit; with マイナンバー/個人番号 nearby, kept even when the

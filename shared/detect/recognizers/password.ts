@@ -28,6 +28,7 @@ export const passwordRecognizer: Recognizer = {
       (/^[A-Za-z]+$/.test(label) && /^[a-z]{1,10}$/.test(value)),
     trimTrailing: /[.,;:)\]}>"'。、]+$/,
   }),
+  answersQuestions: true,
   context: { words: PASSWORD_LABELS },
   labels: PASSWORD_LABELS,
   canonical: (value) => value,

@@ -1,7 +1,7 @@
 import { digitsOnly, type Recognizer } from "../recognizer.js";
 
 /** A prefecture or a municipality right after the code: `123-4567 東京都…`. */
-const ADDRESS_AFTER = "(?=\\s?(?:北海道|東京都|大阪府|京都府|\\p{Script=Han}{2,3}県|\\p{Script=Han}{1,4}[市区町村郡]))";
+const ADDRESS_AFTER = "(?=[、,]?\\s?(?:で|です)?[、,]?\\s?(?:北海道|東京都|大阪府|京都府|\\p{Script=Han}{2,3}県|\\p{Script=Han}{1,4}[市区町村郡]))";
 
 /**
  * POSTAL_CODE: 郵便番号 (3+4 digits); weak alone, so it needs 〒, 郵便番号, 住所 nearby, or a hyphenated code

@@ -38,6 +38,7 @@ export const urlRecognizer: Recognizer = {
     maxGap: 8,
     trimTrailing: /[.\-_]+$/,
   }),
+  answersQuestions: true,
   context: {
     words: ["ブログ", "サイト", "ホームページ", "HP", "URL", "インスタ", "Instagram", "Twitter", "ツイッター", "X", "TikTok",
       "Facebook", "Threads", "note", "YouTube", "SNS", "アカウント", "フォロー", "LINE", "ポートフォリオ", "プロフィール", "個人"],

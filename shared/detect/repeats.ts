@@ -1,0 +1,98 @@
+import { prepareText } from "../text/analysis-text.js";
+import { toOriginalRange, type MappedText } from "../text/mapped-text.js";
+import type { Finding } from "./finding.js";
+import { resolveOverlaps } from "./overlap.js";
+
+/**
+ * Policy rule 2: every occurrence is found, including read-backs and repeats in another form
+ * (`〇九〇の三八二七…` said, `090-3827-…` read back). Values found anywhere in a conversation are searched for
+ * in the other utterances by their skeleton: letters and digits only, upper-cased.
+ */
+export interface RepeatOptions {
+  /** Values shorter than `longValue` characters (a PIN, a short ID) are only searched this many utterances away. */
+  readonly nearWindow: number;
+  /** How far longer values are searched; Infinity for the whole conversation. */
+  readonly farWindow: number;
+  readonly longValue: number;
+  readonly minValue: number;
+}
+
+export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { nearWindow: 3, farWindow: Number.POSITIVE_INFINITY, longValue: 6, minValue: 4 };
+
+const SKELETON_CHAR = /[\p{L}\p{N}]/u;
+const ASCII_ALNUM = /[A-Za-z0-9]/;
+const KANA = /[\u3041-\u30FF]/u;
+
+interface Skeleton {
+  readonly chars: string;
+  /** Index into the analysis text of each skeleton character. */
+  readonly at: number[];
+}
+
+function skeletonOf(view: string): Skeleton {
+  let chars = "";
+  const at: number[] = [];
+  for (let i = 0; i < view.length; i++) {
+    const c = view[i]!;
+    if (SKELETON_CHAR.test(c)) {
+      chars += c.toUpperCase();
+      at.push(i);
+    }
+  }
+  return { chars, at };
+}
+
+/** A match must not be the middle of a longer word of the same kind. */
+function atBoundary(view: string, start: number, end: number): boolean {
+  const edge = (inside: string | undefined, outside: string | undefined) =>
+    outside === undefined || !((ASCII_ALNUM.test(inside ?? "") && ASCII_ALNUM.test(outside)) || (KANA.test(inside ?? "") && KANA.test(outside)));
+  return edge(view[start], view[start - 1]) && edge(view[end - 1], view[end]);
+}
+
+/**
+ * Adds the repeats of known values to each utterance's findings, keeping them non-overlapping.
+ *
+ * @example
+ * addRepeats(["携帯は090-1234-5678です", "09012345678ですね"], [[phone], []])
+ * // → [[phone], [PHONE over 09012345678]]
+ */
+export function addRepeats(
+  texts: readonly string[],
+  findings: readonly (readonly Finding[])[],
+  options: RepeatOptions = DEFAULT_REPEAT_OPTIONS,
+): Finding[][] {
+  const views: MappedText[] = texts.map((t) => prepareText(t));
+  const known: Array<{ skeleton: string; finding: Finding; utterance: number }> = [];
+  findings.forEach((list, u) => {
+    for (const f of list) {
+      const skeleton = skeletonOf(prepareText(texts[u]!.slice(f.start, f.end)).text).chars;
+      if (skeleton.length >= options.minValue) known.push({ skeleton, finding: f, utterance: u });
+    }
+  });
+  if (known.length === 0) return findings.map((list) => [...list]);
+  return views.map((view, u) => {
+    const skeleton = skeletonOf(view.text);
+    const extra: Finding[] = [];
+    for (const value of known) {
+      const distance = Math.abs(value.utterance - u);
+      const window = value.skeleton.length >= options.longValue ? options.farWindow : options.nearWindow;
+      if (distance === 0 || distance > window) continue;
+      for (let k = skeleton.chars.indexOf(value.skeleton); k !== -1; k = skeleton.chars.indexOf(value.skeleton, k + 1)) {
+        const start = skeleton.at[k]!;
+        const end = skeleton.at[k + value.skeleton.length - 1]! + 1;
+        if (!atBoundary(view.text, start, end)) continue;
+        const range = toOriginalRange(view, start, end);
+        extra.push({
+          ...value.finding,
+          start: range.start,
+          end: range.end,
+          recognizerId: "repeat",
+          patternName: "known-value",
+          validated: false,
+        });
+      }
+    }
+    const own = findings[u] ?? [];
+    return extra.length === 0 ? [...own] : resolveOverlaps([...own, ...extra]);
+  });
+}
