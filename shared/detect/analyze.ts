@@ -65,7 +65,7 @@ export class Analyzer {
       owners.add(owner);
       this.labelOwners.set(key, owners);
     }
-    this.labelRegex = wordsRegex(labels.map(([w]) => w));
+    this.labelRegex = wordsRegex(labels.map(([w]) => w), { wholeKatakana: true });
     this.allowed = new Set(this.config.allowList.map(comparable));
   }
 
@@ -83,34 +83,32 @@ export class Analyzer {
       for (const candidate of this.candidates(prep.recognizer, view, before)) {
         const scored = this.score(prep, candidate, view, before, labels);
         if (scored === undefined || scored.score < this.config.threshold) continue;
-        const { start, end } = toOriginalRange(prepared, candidate.start, candidate.end);
-        if (blocked.some((b) => start < b.end && b.start < end)) continue;
-        const surface = view.slice(candidate.start, candidate.end);
-        if (this.allowed.has(comparable(surface))) continue;
-        findings.push({
-          entity: prep.recognizer.entity,
-          start,
-          end,
-          score: round(scored.score),
-          recognizerId: prep.recognizer.id,
-          patternName: candidate.patternName,
-          validated: scored.validated,
-          canonical: candidate.canonical ?? prep.recognizer.canonical?.(surface) ?? comparable(surface),
-        });
+        for (const corrected of withCorrection(candidate, view)) {
+          const { start, end } = toOriginalRange(prepared, corrected.start, corrected.end);
+          if (blocked.some((b) => start < b.end && b.start < end)) continue;
+          const surface = view.slice(corrected.start, corrected.end);
+          if (this.allowed.has(comparable(surface))) continue;
+          findings.push({
+            entity: prep.recognizer.entity,
+            start,
+            end,
+            score: round(scored.score),
+            recognizerId: prep.recognizer.id,
+            patternName: corrected.patternName,
+            validated: scored.validated,
+            canonical: corrected.canonical ?? prep.recognizer.canonical?.(surface) ?? comparable(surface),
+          });
+        }
       }
     }
     return resolveOverlaps(findings, this.config.overlapStrategy);
   }
 
-  /** Label-value recognizers also read the previous utterance: its question labels the answer. */
+  /** Patterns and finders over this utterance, plus answers to the previous one. */
   private candidates(recognizer: Recognizer, view: string, before: string): Candidate[] {
-    if (!recognizer.answersQuestions || before.length === 0 || !recognizer.find) return runPatterns(recognizer, view);
-    const own = runPatterns({ ...recognizer, find: undefined }, view);
-    const joined = recognizer
-      .find(before + view)
-      .filter((c) => c.start >= before.length)
-      .map((c) => ({ ...c, start: c.start - before.length, end: c.end - before.length }));
-    return [...own, ...joined];
+    const own = runPatterns(recognizer, view);
+    if (!recognizer.findAnswer || before.length === 0) return own;
+    return [...own, ...recognizer.findAnswer(before, view)];
   }
 
   private score(
@@ -165,6 +163,23 @@ export class Analyzer {
     }
     return hits;
   }
+}
+
+/** あ、違う / じゃなくて / 間違えました …: a speaker correcting what they just said. */
+const CORRECTION = /^[、。,.\s]*(?:あ[、,\s]*)?(?:違う|違います|ちがう|間違え(?:ました|た)?|じゃなくて|ではなくて|いや|失礼しました)[、。,.\s]*(?:(?:えーと|えっと|えー|あの)[、,\s]*)?(?<value>[0-9A-Za-z](?:-?[0-9A-Za-z])*)/;
+
+/**
+ * A value corrected right after it was said: a partial correction (the last group again) extends the span
+ * over it; a whole new value becomes a second span of the same type.
+ */
+function withCorrection(candidate: Candidate, view: string): Candidate[] {
+  const match = CORRECTION.exec(view.slice(candidate.end, candidate.end + 40));
+  const value = match?.groups?.["value"];
+  if (!match || !value) return [candidate];
+  const alnum = (s: string) => s.replace(/[^0-9A-Za-z]/g, "").length;
+  const end = candidate.end + match[0].length;
+  if (alnum(value) < alnum(view.slice(candidate.start, candidate.end))) return [{ ...candidate, end, patternName: `${candidate.patternName}+correction` }];
+  return [candidate, { ...candidate, start: end - value.length, end, patternName: `${candidate.patternName}-correction`, canonical: undefined }];
 }
 
 function optionalRegex(words: readonly string[]): RegExp | undefined {

@@ -29,34 +29,59 @@ const CONNECTIVE = /(?:(?:is|was|will be|no\.?)\s+|[=:#]\s*)/iy;
  * // → [{ start: 5, end: 11, score: 0.8, patternName: "id" }]
  */
 export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => Candidate[] {
-  const labelRegex = wordsRegex(spec.labels);
+  const labelRegex = wordsRegex(spec.labels, { wholeKatakana: true });
   const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
   const maxGap = spec.maxGap ?? 16;
   return (text) => {
     const out: Candidate[] = [];
     for (const label of text.matchAll(labelRegex)) {
-      const labelEnd = label.index + label[0].length;
-      let at = labelEnd;
-      while (at < text.length && at - labelEnd <= maxGap && !VALUE_START.test(text[at]!)) at++;
-      if (at >= text.length || at - labelEnd > maxGap) continue;
-      for (;;) {
-        CONNECTIVE.lastIndex = at;
-        const connective = CONNECTIVE.exec(text);
-        if (!connective || connective[0].length === 0) break;
-        at += connective[0].length;
-      }
-      value.lastIndex = at;
-      const match = value.exec(text);
-      if (!match) continue;
-      let surface = match[0];
-      if (spec.trimTrailing) surface = surface.replace(spec.trimTrailing, "");
-      if (surface.length === 0) continue;
-      const following = text.slice(at + surface.length, at + surface.length + 4);
-      if (spec.reject?.(surface, following, label[0])) continue;
-      out.push({ start: at, end: at + surface.length, score: spec.score, patternName: spec.patternName });
+      const candidate = valueAt(text, label.index + label[0].length, maxGap, value, spec, label[0]);
+      if (candidate) out.push(candidate);
     }
     return out;
   };
+}
+
+/**
+ * The same value read as the answer to a question: when the previous utterance names the label
+ * (お客様IDをお願いします), the first value near the start of this utterance is the one asked for.
+ *
+ * @example
+ * labelledAnswerFinder(spec)("会員番号をお願いします。", "えっと、A1234567です") // → A1234567
+ */
+export function labelledAnswerFinder(spec: LabelledValueSpec): (question: string, answer: string) => Candidate[] {
+  const labelRegex = new RegExp(wordsRegex(spec.labels, { wholeKatakana: true }).source, "i");
+  const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
+  return (question, answer) => {
+    const label = labelRegex.exec(question);
+    if (!label) return [];
+    const candidate = valueAt(answer, 0, ANSWER_GAP, value, spec, label[0]);
+    return candidate ? [{ ...candidate, patternName: `${spec.patternName}-answer` }] : [];
+  };
+}
+
+/** How far into an answer its value may start (えっと、カードの裏に、…). */
+const ANSWER_GAP = 14;
+
+function valueAt(text: string, from: number, maxGap: number, value: RegExp, spec: LabelledValueSpec, label: string): Candidate | undefined {
+  let at = from;
+  while (at < text.length && at - from <= maxGap && !VALUE_START.test(text[at]!)) at++;
+  if (at >= text.length || at - from > maxGap) return undefined;
+  for (;;) {
+    CONNECTIVE.lastIndex = at;
+    const connective = CONNECTIVE.exec(text);
+    if (!connective || connective[0].length === 0) break;
+    at += connective[0].length;
+  }
+  value.lastIndex = at;
+  const match = value.exec(text);
+  if (!match) return undefined;
+  let surface = match[0];
+  if (spec.trimTrailing) surface = surface.replace(spec.trimTrailing, "");
+  if (surface.length === 0) return undefined;
+  const following = text.slice(at + surface.length, at + surface.length + 4);
+  if (spec.reject?.(surface, following, label)) return undefined;
+  return { start: at, end: at + surface.length, score: spec.score, patternName: spec.patternName };
 }
 
 /** Units that make a number a quantity, a price, a time or a date rather than an identifier. */

@@ -3,6 +3,7 @@
  */
 
 const ASCII_WORD = /[A-Za-z0-9]/;
+const KATAKANA = /[\u30A1-\u30FA\u30FC]/;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -10,17 +11,23 @@ function escapeRegex(s: string): string {
 
 /**
  * One global, case-insensitive regex matching any of `words`, longest first. Words that begin or end with an
- * ASCII letter or digit only match as whole words there (ID must not match inside IDEA or VALID).
+ * ASCII letter or digit only match as whole words there (ID must not match inside IDEA or VALID); with
+ * `wholeKatakana`, katakana words only match as whole katakana words.
  *
  * @example
  * wordsRegex(["ID", "会員番号"]).test("会員番号は") // true
  */
-export function wordsRegex(words: readonly string[]): RegExp {
+export function wordsRegex(words: readonly string[], { wholeKatakana = false } = {}): RegExp {
   const alternatives = [...new Set(words)]
     .sort((a, b) => b.length - a.length)
     .map((w) => {
-      const head = ASCII_WORD.test(w[0] ?? "") ? "(?<![A-Za-z0-9])" : "";
-      const tail = ASCII_WORD.test(w[w.length - 1] ?? "") ? "(?![A-Za-z])" : "";
+      const first = w[0] ?? "";
+      const last = w[w.length - 1] ?? "";
+      let head = ASCII_WORD.test(first) ? "(?<![A-Za-z0-9])" : "";
+      let tail = ASCII_WORD.test(last) ? "(?![A-Za-z])" : "";
+      // As a label, メール must not match inside グランメール (a building name).
+      if (wholeKatakana && KATAKANA.test(first)) head = "(?<![\\u30A1-\\u30FA\\u30FC])";
+      if (wholeKatakana && KATAKANA.test(last)) tail = "(?![\\u30A1-\\u30FA\\u30FC])";
       return `${head}${escapeRegex(w)}${tail}`;
     });
   return new RegExp(alternatives.join("|"), "gi");

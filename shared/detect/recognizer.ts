@@ -59,8 +59,8 @@ export interface Recognizer {
    * by what it is, not by how it looks (policy rule 8).
    */
   readonly labels?: readonly string[];
-  /** Its finder also reads the end of the previous utterance, where the question names the value asked for. */
-  readonly answersQuestions?: boolean;
+  /** Finds the value an utterance gives in answer to the previous one (its question names the label). */
+  readonly findAnswer?: (question: string, answer: string) => Candidate[];
   /** Shapes that cannot be anything else (an e-mail address) ignore other types' labels. */
   readonly selfEvident?: boolean;
   /** true → score raised to `validatedScore`; false → dropped; undefined → unchanged. */

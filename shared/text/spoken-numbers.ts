@@ -143,6 +143,8 @@ function scanRun(text: string, from: number): Run {
   for (;;) {
     const previous = tokens[tokens.length - 1];
     const reading = previous && !afterGap ? continuing(text, i, previous.reading) : startsReading(text, i);
+    // エー starts a spoken number only as a filler; it is the letter A inside a spelled run.
+    if (reading?.surface === "エー" && (!previous || !isLetter(previous.reading.script))) break;
     if (reading && (!previous || afterGap || canTouch(previous.reading, reading))) {
       if (reading.script === "plus" && previous) break;
       tokens.push({ start: i, end: i + reading.surface.length, reading, afterGap, hyphen });
@@ -170,6 +172,15 @@ function continuing(text: string, at: number, previous: Reading): Reading | unde
   return KATAKANA.test(text[at] ?? "") && previous.script !== "kana-letter" && previous.script !== "kana-digit" && previous.script !== "plus"
     ? startsReading(text, at)
     : reading;
+}
+
+/** A lone particle (に, し, ご) set off by a pause at either end belongs to the sentence, not the number. */
+function trimWeakEdges(run: Run): Run {
+  const tokens = [...run.tokens];
+  while (tokens.length > 1 && tokens[0]!.reading.weak && tokens[1]!.afterGap) tokens.shift();
+  while (tokens.length > 1 && tokens[tokens.length - 1]!.reading.weak && tokens[tokens.length - 1]!.afterGap) tokens.pop();
+  if (tokens[0] && tokens[0] !== run.tokens[0]) tokens[0] = { ...tokens[0], afterGap: false, hyphen: false };
+  return { ...run, tokens };
 }
 
 function acceptRun(run: Run, text: string): boolean {
@@ -212,14 +223,22 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
       i++;
       continue;
     }
-    const run = scanRun(text, i);
+    const run = trimWeakEdges(scanRun(text, i));
+    if (run.tokens.length === 0) {
+      i++;
+      continue;
+    }
+    const runStart = run.tokens[0]!.start;
     const runEnd = run.tokens[run.tokens.length - 1]!.end;
     if (acceptRun(run, text) && !isTyped(run)) {
-      out.copy(copied, i);
+      out.copy(copied, runStart);
       emitRun(out, run);
       copied = runEnd;
+      i = runEnd;
+    } else {
+      // Not an item as a whole; a shorter run starting later may still be one.
+      i = run.tokens[0]!.end;
     }
-    i = runEnd;
   }
   out.copy(copied, text.length);
   return out.build();

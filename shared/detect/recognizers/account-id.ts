@@ -1,5 +1,5 @@
 import type { Recognizer } from "../recognizer.js";
-import { labelledValueFinder, UNIT_AFTER } from "../labelled-value.js";
+import { labelledAnswerFinder, labelledValueFinder, type LabelledValueSpec, UNIT_AFTER } from "../labelled-value.js";
 
 /** What the account is: membership, customer, contract, policy, login, patient, student, employee … */
 const SUBJECTS = [
@@ -21,7 +21,7 @@ export const ACCOUNT_LABELS: readonly string[] = [
   "ID", "ユーザーネーム", "ログイン名",
 ];
 
-const ID_VALUE = /(?:[A-Za-z]{1,4}[- ]?)?[A-Za-z0-9](?:[A-Za-z0-9_.\-]|[ -](?=[0-9]))*[A-Za-z0-9]/;
+const ID_VALUE = /(?:[A-Za-z]{1,4}[- ]?)?[A-Za-z0-9](?:[A-Za-z0-9_.@\-]|[ -](?=[0-9]))*[A-Za-z0-9]/;
 
 function rejectValue(value: string, following: string): boolean {
   if (value.length < 4) return true;
@@ -32,6 +32,16 @@ function rejectValue(value: string, following: string): boolean {
   if (digits === 0 && !/[_.\-]/.test(value) && !/[A-Z].*[a-z]|[a-z].*[A-Z]/.test(value)) return true;
   return false;
 }
+
+const ACCOUNT_SPEC: LabelledValueSpec = {
+  patternName: "labelled",
+  labels: ACCOUNT_LABELS,
+  value: ID_VALUE,
+  score: 0.85,
+  maxGap: 16,
+  reject: rejectValue,
+  trimTrailing: /[.\-_ ]+$/,
+};
 
 /**
  * ACCOUNT_ID: the person's account, membership, contract, policy or login identifier, found after its label.
@@ -44,16 +54,8 @@ export const accountIdRecognizer: Recognizer = {
   id: "account-id",
   entity: "ACCOUNT_ID",
   description: "Account, membership, contract and login IDs after their label",
-  find: labelledValueFinder({
-    patternName: "labelled",
-    labels: ACCOUNT_LABELS,
-    value: ID_VALUE,
-    score: 0.85,
-    maxGap: 16,
-    reject: rejectValue,
-    trimTrailing: /[.\-_ ]+$/,
-  }),
-  answersQuestions: true,
+  find: labelledValueFinder(ACCOUNT_SPEC),
+  findAnswer: labelledAnswerFinder(ACCOUNT_SPEC),
   context: { words: ACCOUNT_LABELS },
   labels: ACCOUNT_LABELS,
   canonical: (value) => value.replace(/[\s-]/g, "").toUpperCase(),

@@ -4,9 +4,25 @@ import type { Candidate, Recognizer } from "../recognizer.js";
 /** Japanese number shapes libphonenumber may reject as unassigned but a person still gave as theirs. */
 const JP_SHAPE = /(?<![0-9+])(?:\+81[ -]?\(?0?\)?|0)\d{1,4}[ -]?\(?\d{1,4}\)?[ -]?\d{3,4}(?![0-9])/g;
 
+/** Digits glued to letters are part of an ID (MD-2087-556193), and dotted quads an IP address: not phones. */
+function gluedToLetters(text: string, start: number, end: number): boolean {
+  // Dotted quads with a prefix length are network addresses (203.0.113.0/24), never phone numbers.
+  const surface = text.slice(start, end);
+  if (/\d\.\d{1,3}\.\d{1,3}\.\d/.test(surface) || surface.includes("/") || text[end] === "/" || text[start - 1] === ".") return true;
+  const before = text[start - 1] ?? "";
+  const after = text[end] ?? "";
+  return (
+    /[A-Za-z]/.test(before) ||
+    (before === "-" && /[A-Za-z0-9]/.test(text[start - 2] ?? "")) ||
+    /[A-Za-z]/.test(after) ||
+    (after === "-" && /[A-Za-z0-9]/.test(text[end + 1] ?? ""))
+  );
+}
+
 function findPhones(text: string): Candidate[] {
   const out: Candidate[] = [];
   for (const found of findPhoneNumbersInText(text, { defaultCountry: "JP" })) {
+    if (gluedToLetters(text, found.startsAt, found.endsAt)) continue;
     out.push({
       start: found.startsAt,
       end: found.endsAt,
@@ -18,7 +34,7 @@ function findPhones(text: string): Candidate[] {
   }
   for (const match of text.matchAll(JP_SHAPE)) {
     const parsed = parsePhoneNumberFromString(match[0], "JP");
-    if (!parsed?.isPossible()) continue;
+    if (!parsed?.isPossible() || gluedToLetters(text, match.index, match.index + match[0].length)) continue;
     out.push({
       start: match.index,
       end: match.index + match[0].length,

@@ -1,8 +1,17 @@
 import type { Recognizer } from "../recognizer.js";
-import { labelledValueFinder } from "../labelled-value.js";
+import { labelledAnswerFinder, labelledValueFinder, type LabelledValueSpec } from "../labelled-value.js";
 
 const URL_CHARS = "[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'*+,;=%]";
 const TLDS = "(?:com|net|org|info|biz|jp|co\\.jp|ne\\.jp|or\\.jp|ac\\.jp|go\\.jp|io|me|dev|app|blog|site|xyz|tokyo|link|page|so|cc|tv)";
+
+const LINE_ID_SPEC: LabelledValueSpec = {
+  patternName: "line-id",
+  labels: ["LINE ID", "LINEID", "LINEのID", "ラインID", "ラインのID", "ID検索"],
+  value: /@?[A-Za-z0-9][A-Za-z0-9._\-]{2,19}/,
+  score: 0.9,
+  maxGap: 8,
+  trimTrailing: /[.\-_]+$/,
+};
 
 /**
  * URL: personal URLs and handles (own site, blog, SNS profile, @handle, LINE ID). Provider pages named as
@@ -30,15 +39,8 @@ export const urlRecognizer: Recognizer = {
       score: 0.6,
     },
   ],
-  find: labelledValueFinder({
-    patternName: "line-id",
-    labels: ["LINE ID", "LINEID", "LINEのID", "ラインID", "ラインのID", "ID検索"],
-    value: /@?[A-Za-z0-9][A-Za-z0-9._\-]{2,19}/,
-    score: 0.9,
-    maxGap: 8,
-    trimTrailing: /[.\-_]+$/,
-  }),
-  answersQuestions: true,
+  find: labelledValueFinder(LINE_ID_SPEC),
+  findAnswer: labelledAnswerFinder(LINE_ID_SPEC),
   context: {
     words: ["ブログ", "サイト", "ホームページ", "HP", "URL", "インスタ", "Instagram", "Twitter", "ツイッター", "X", "TikTok",
       "Facebook", "Threads", "note", "YouTube", "SNS", "アカウント", "フォロー", "LINE", "ポートフォリオ", "プロフィール", "個人"],
