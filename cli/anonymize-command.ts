@@ -6,6 +6,7 @@ import { createEngine } from "../shared/engine.js";
 import { ConfigError } from "../shared/errors.js";
 import { InputFormatSchema, type InputFormat } from "../shared/formats/index.js";
 import { outputKeys, processObject } from "../shared/pipeline.js";
+import { RoleSchema, type Role } from "../shared/schema/conversation.js";
 import { loadAnalyzerConfig, loadPolicy, loadSecrets } from "./load-config.js";
 import { LocalFolderStorage } from "./local-storage.js";
 import { ProgressBar } from "./progress.js";
@@ -18,6 +19,8 @@ export interface AnonymizeArgs {
   readonly policy?: string | undefined;
   readonly config?: string | undefined;
   readonly format?: string | undefined;
+  /** `spk_0=agent,spk_1=customer`: roles of Transcribe speakers or channels. */
+  readonly roles?: string | undefined;
   /** Print the masked conversations to stdout (the demo). */
   readonly print?: boolean;
 }
@@ -41,6 +44,8 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
     if (!parsed.success) throw new ConfigError(`unknown --format ${args.format}; use one of ${InputFormatSchema.options.join(", ")}`);
     format = parsed.data;
   }
+  const roleMap = args.roles !== undefined ? parseRoles(args.roles) : undefined;
+  const parse = { ...(format ? { format } : {}), ...(roleMap ? { roleMap } : {}) };
   const { root, keys } = await listInputs(args.input);
   if (keys.length === 0) throw new ConfigError(`no supported files (.json, .jsonl, .csv, .txt) under ${args.input}`);
   const storage = new LocalFolderStorage(root, args.out);
@@ -50,7 +55,7 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
   let utterances = 0;
   const failures: string[] = [];
   for (const [i, key] of keys.entries()) {
-    const result = await processObject(key, storage, engine, format ? { parse: { format } } : {});
+    const result = await processObject(key, storage, engine, { parse });
     if (result.status === "anonymized") {
       anonymized++;
       utterances += result.rows;
@@ -63,8 +68,22 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
   }
   progress.finish();
   io.out(summary(anonymized, failures.length, utterances, totals, args.out));
+  io.out(`types this engine detects: ${engine.analyzer.entityTypes.join(", ")}`);
   for (const failure of failures) io.err(`quarantined ${failure}`);
   return failures.length > 0 ? 1 : 0;
+}
+
+function parseRoles(spec: string): Record<string, Role> {
+  const map: Record<string, Role> = {};
+  for (const pair of spec.split(",").filter((p) => p.trim() !== "")) {
+    const [speaker, role] = pair.split("=").map((s) => s.trim());
+    const parsed = RoleSchema.safeParse(role);
+    if (!speaker || !parsed.success) {
+      throw new ConfigError(`--roles expects speaker=role pairs with roles ${RoleSchema.options.join(", ")}; got "${pair}"`);
+    }
+    map[speaker] = parsed.data;
+  }
+  return map;
 }
 
 async function listInputs(input: string): Promise<{ root: string; keys: string[] }> {

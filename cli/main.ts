@@ -10,7 +10,7 @@ Usage:
   tokumei detect IN.jsonl [--config FILE] [--policy FILE]
       IN.jsonl lines {"id", "text"} → stdout lines {"id", "masked", "entities": [{"start","end","type","score"}]}
       (UTF-16 offsets into text; "-" reads stdin)
-  tokumei anonymize FILE|DIR --out DIR [--policy FILE] [--config FILE] [--format F] [--print]
+  tokumei anonymize FILE|DIR --out DIR [--policy FILE] [--config FILE] [--format F] [--roles MAP] [--print]
       Transcribe JSON, chat JSON/JSONL/CSV or plain text → DIR/anonymized/*.jsonl, DIR/audit/*.audit.json;
       unreadable inputs → DIR/quarantine/*.json
   tokumei --help | --version
@@ -19,6 +19,7 @@ Options:
   --config FILE   detector settings (JSON/YAML): threshold, context window, recognizers by id
   --policy FILE   anonymization policy (JSON/YAML): operator per type (replace, redact, mask, hmac, generalize)
   --format F      force the input format: transcribe, chat-json, chat-jsonl, chat-csv, plain-text
+  --roles MAP     speaker → role, e.g. spk_0=agent,spk_1=customer (Transcribe speakers or channels)
   --print         print the masked conversations
 
 Environment:
@@ -46,6 +47,7 @@ export async function main(
         policy: { type: "string" },
         config: { type: "string" },
         format: { type: "string" },
+        roles: { type: "string" },
         print: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
@@ -76,7 +78,15 @@ export async function main(
         if (rest.length !== 1) return usage(io, "anonymize needs exactly one input file or folder");
         if (!values.out) return usage(io, "anonymize needs --out DIR");
         return await runAnonymize(
-          { input: rest[0]!, out: values.out, policy: values.policy, config: values.config, format: values.format, print: values.print },
+          {
+            input: rest[0]!,
+            out: values.out,
+            policy: values.policy,
+            config: values.config,
+            format: values.format,
+            roles: values.roles,
+            print: values.print,
+          },
           io,
         );
       }

@@ -2,6 +2,7 @@ import { AnalyzerConfigSchema, type AnalyzerConfig, type AnalyzerConfigInput } f
 import { prepareText } from "../text/analysis-text.js";
 import { normalize } from "../text/normalize.js";
 import { toOriginalRange } from "../text/mapped-text.js";
+import type { EntityType } from "./entity-types.js";
 import type { Finding } from "./finding.js";
 import { NON_PII_LABELS, wordsRegex } from "./labels.js";
 import { resolveOverlaps } from "./overlap.js";
@@ -67,6 +68,11 @@ export class Analyzer {
     }
     this.labelRegex = wordsRegex(labels.map(([w]) => w), { wholeKatakana: true });
     this.allowed = new Set(this.config.allowList.map(comparable));
+  }
+
+  /** The entity types the enabled recognizers can report. */
+  get entityTypes(): EntityType[] {
+    return [...new Set(this.recognizers.map((r) => r.recognizer.entity))];
   }
 
   /** Findings in UTF-16 offsets of `text`, sorted and non-overlapping. */
@@ -136,9 +142,10 @@ export class Analyzer {
     const window = `${candidate.start < windowBefore ? precedingText : ""}${left}\n${view.slice(candidate.end, candidate.end + windowAfter)}`;
     const hasContext = prep.context?.test(window) ?? false;
     if (candidate.requiresContext && !hasContext) return undefined;
-    if (hasContext) score = Math.min(1, score + this.config.context.boost);
+    if (hasContext && !candidate.labelBound) score = Math.min(1, score + this.config.context.boost);
     if (prep.negative?.test(window)) score *= this.config.context.negativeFactor;
-    if (!recognizer.selfEvident && this.labelledAsOther(prep, candidate, view, labels)) score *= this.config.competingLabelFactor;
+    const certain = recognizer.selfEvident || (validated && recognizer.strongValidation);
+    if (!certain && this.labelledAsOther(prep, candidate, view, labels)) score *= this.config.competingLabelFactor;
     return { score, validated };
   }
 
@@ -151,6 +158,8 @@ export class Analyzer {
       if (hit.end >= windowStart) nearest = hit;
     }
     if (!nearest || nearest.owners.has(prep.recognizer.entity)) return false;
+    // An explicit non-PII label (エラーコード, 注文番号) right before the value settles it.
+    if (nearest.owners.has(NON_PII)) return true;
     const ownStart = windowStart - this.config.labelWindow;
     const own = labels.some((hit) => hit.end <= candidate.start && hit.end >= ownStart && hit.owners.has(prep.recognizer.entity));
     return !own;

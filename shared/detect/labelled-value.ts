@@ -15,6 +15,10 @@ export interface LabelledValueSpec {
   readonly maxGap?: number;
   /** Rejects a matched value (a price, a word that only looks like an ID). */
   readonly reject?: (value: string, following: string, label: string) => boolean;
+  /** What a value must look like when found past a clause or in an answer (default: digits, or _ . @ : inside). */
+  readonly shape?: RegExp;
+  /** Extra ways a question may name the value (お手元に証券があれば、番号を…), for answers only. */
+  readonly questionPattern?: RegExp;
   /** Trailing characters that end a sentence rather than the value. */
   readonly trimTrailing?: RegExp;
 }
@@ -35,8 +39,16 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
   return (text) => {
     const out: Candidate[] = [];
     for (const label of text.matchAll(labelRegex)) {
-      const candidate = valueAt(text, label.index + label[0].length, maxGap, value, spec, label[0]);
-      if (candidate) out.push(candidate);
+      const end = label.index + label[0].length;
+      const near = valueAt(text, end, maxGap, value, spec, label[0]);
+      if (near) {
+        out.push(near);
+        continue;
+      }
+      // Further on, past a clause (PINを忘れちゃったかも。0629だった…), only an identifier-shaped token counts,
+      // and with less confidence, so that a nearer label of another type wins.
+      const far = firstShapedValue(text, end, end + FAR_GAP, value, spec, label[0]);
+      if (far) out.push({ ...far, score: far.score - FAR_PENALTY, patternName: `${spec.patternName}-far` });
     }
     return out;
   };
@@ -50,23 +62,66 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
  * labelledAnswerFinder(spec)("会員番号をお願いします。", "えっと、A1234567です") // → A1234567
  */
 export function labelledAnswerFinder(spec: LabelledValueSpec): (question: string, answer: string) => Candidate[] {
-  const labelRegex = new RegExp(wordsRegex(spec.labels, { wholeKatakana: true }).source, "i");
+  const labelRegex = new RegExp(
+    [wordsRegex(spec.labels, { wholeKatakana: true }).source, ...(spec.questionPattern ? [spec.questionPattern.source] : [])].join("|"),
+    "i",
+  );
   const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
   return (question, answer) => {
     const label = labelRegex.exec(question);
     if (!label) return [];
-    const candidate = valueAt(answer, 0, ANSWER_GAP, value, spec, label[0]);
-    return candidate ? [{ ...candidate, patternName: `${spec.patternName}-answer` }] : [];
+    // An answer may open with words ("Added you! Mine is …", "えっと、カードの裏に、…").
+    const candidate = firstShapedValue(answer, 0, ANSWER_GAP, value, spec, label[0]);
+    // Weaker than any label in the utterance itself.
+    return candidate ? [{ ...candidate, score: candidate.score - ANSWER_PENALTY, patternName: `${spec.patternName}-answer` }] : [];
   };
 }
 
-/** How far into an answer its value may start (えっと、カードの裏に、…). */
-const ANSWER_GAP = 14;
+/** The first identifier-shaped value (digits, or _ . @ : inside) starting before `limit`. */
+function firstShapedValue(text: string, from: number, limit: number, value: RegExp, spec: LabelledValueSpec, label: string): Candidate | undefined {
+  for (let at = from; at < limit; ) {
+    const candidate = valueAt(text, at, limit - at, value, spec, label, true);
+    if (!candidate || candidate.start >= limit) return undefined;
+    if ((spec.shape ?? IDENTIFIER_SHAPE).test(text.slice(candidate.start, candidate.end))) return candidate;
+    at = candidate.end;
+  }
+  return undefined;
+}
 
-function valueAt(text: string, from: number, maxGap: number, value: RegExp, spec: LabelledValueSpec, label: string): Candidate | undefined {
+const FAR_PENALTY = 0.2;
+const ANSWER_PENALTY = 0.25;
+
+/** How far past its label a shaped value may stand. */
+const FAR_GAP = 30;
+
+const FILLERS = /えーっと|えーと|えっと|あのー|あの|えー|まあ|です|ですが|でございます|になります|ですね/g;
+const MAX_GAP_WORDS = 4;
+
+/** Japanese characters between a label and a value, fillers and copulas aside. */
+function wordsIn(gap: string): number {
+  return (gap.replace(FILLERS, "").match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu) ?? []).length;
+}
+
+/** How far into an answer its value may start. */
+const ANSWER_GAP = 28;
+/** Without a label in the same utterance, a plain word (Sorry, WAN) is not taken for a value. */
+const IDENTIFIER_SHAPE = /[0-9]|[A-Za-z][_.@:][A-Za-z0-9]/;
+
+function valueAt(
+  text: string,
+  from: number,
+  maxGap: number,
+  value: RegExp,
+  spec: LabelledValueSpec,
+  label: string,
+  answer = false,
+): Candidate | undefined {
   let at = from;
   while (at < text.length && at - from <= maxGap && !VALUE_START.test(text[at]!)) at++;
   if (at >= text.length || at - from > maxGap) return undefined;
+  // After a label, only particles, punctuation and fillers stand before its value; a clause in between
+  // (暗証番号に変更はございません。Web…) means the next token is about something else.
+  if (!answer && wordsIn(text.slice(from, at)) > MAX_GAP_WORDS) return undefined;
   for (;;) {
     CONNECTIVE.lastIndex = at;
     const connective = CONNECTIVE.exec(text);
@@ -81,7 +136,7 @@ function valueAt(text: string, from: number, maxGap: number, value: RegExp, spec
   if (surface.length === 0) return undefined;
   const following = text.slice(at + surface.length, at + surface.length + 4);
   if (spec.reject?.(surface, following, label)) return undefined;
-  return { start: at, end: at + surface.length, score: spec.score, patternName: spec.patternName };
+  return { start: at, end: at + surface.length, score: spec.score, patternName: spec.patternName, labelBound: true };
 }
 
 /** Units that make a number a quantity, a price, a time or a date rather than an identifier. */

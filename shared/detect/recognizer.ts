@@ -19,6 +19,8 @@ export interface Candidate {
   readonly skipValidation?: boolean;
   /** Drop the candidate unless a context word of the recognizer is in the window. */
   readonly requiresContext?: boolean;
+  /** Found through its label: the label already is its context, so context words do not raise it again. */
+  readonly labelBound?: boolean;
   /** A comparable form of the value; defaults to the matched text without separators. */
   readonly canonical?: string;
 }
@@ -66,6 +68,8 @@ export interface Recognizer {
   /** true → score raised to `validatedScore`; false → dropped; undefined → unchanged. */
   readonly validate?: (value: string) => boolean | undefined;
   readonly validatedScore?: number;
+  /** A validated match is certain enough to ignore other types' labels (Luhn over 13-19 digits). */
+  readonly strongValidation?: boolean;
   /** Comparable form of a matched value (digits only, lower case…). */
   readonly canonical?: (value: string) => string;
 }

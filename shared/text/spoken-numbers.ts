@@ -8,7 +8,7 @@ import { MappedTextBuilder, type MappedText } from "./mapped-text.js";
  * (policy rule 3: fillers inside an item belong to its span).
  */
 
-type Script = "ascii-digit" | "kanji-digit" | "kana-digit" | "kana-letter" | "latin" | "plus";
+type Script = "ascii-digit" | "kanji-digit" | "kana-digit" | "kana-letter" | "latin" | "plus" | "symbol";
 interface Reading {
   readonly surface: string;
   readonly out: string;
@@ -39,6 +39,11 @@ const KANA_LETTERS: ReadonlyArray<readonly [string, string]> = [
   ["ユー", "U"], ["ブイ", "V"], ["ヴィー", "V"], ["ダブリュー", "W"], ["ダブリュ", "W"], ["エックス", "X"], ["ワイ", "Y"],
   ["ゼット", "Z"], ["ゼッド", "Z"],
 ];
+/** Symbols as people read passwords aloud (アットマーク is left to the e-mail recognizer). */
+const SYMBOLS: ReadonlyArray<readonly [string, string]> = [
+  ["ビックリマーク", "!"], ["エクスクラメーション", "!"], ["シャープ", "#"], ["アスタリスク", "*"], ["アンパサンド", "&"],
+  ["パーセント", "%"], ["イコール", "="], ["クエスチョン", "?"], ["アンダーバー", "_"], ["アンダースコア", "_"], ["ドル", "$"],
+];
 const KANJI_DIGITS: Readonly<Record<string, string>> = {
   "〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
   "○": "0", "◯": "0",
@@ -54,19 +59,22 @@ const READINGS: Reading[] = [
   })),
   ...Array.from({ length: 10 }, (_, d) => ({ surface: String(d), out: String(d), script: "ascii-digit" as const, weak: false, lookalike: false })),
   { surface: "プラス", out: "+", script: "plus" as const, weak: false, lookalike: false },
+  ...SYMBOLS.map(([surface, out]) => ({ surface, out, script: "symbol" as const, weak: false, lookalike: false })),
 ].sort((a, b) => b.surface.length - a.surface.length); // longest first: きゅう before く, シー before シ
 
 /** Words between the characters of one item: separators, hesitation fillers, spoken hyphens. */
 const GAP_WORDS = [
   "えーっと", "ええっと", "えーと", "ええと", "えっと", "あのー", "あのう", "あの", "えー", "ええ", "えと", "まあ", "まぁ", "うーん", "んー", "その",
-  "ハイフン", "はいふん", "の", "ノ", "、", "・", "-", " ", "…", "ー",
+  "ハイフン", "はいふん", "大文字の", "小文字の", "大文字", "小文字", "の", "ノ", "、", "・", "-", " ", "…", "ー",
 ].sort((a, b) => b.length - a.length);
 /** Gap words that only people say: a run with one of them is speech even if its digits are ASCII. */
 const ASCII_GAPS = new Set(["-", " "]);
 const HYPHEN_WORDS = new Set(["ハイフン", "はいふん", "-"]);
 const MAX_GAP = 12;
 const KATAKANA = /[\u30A1-\u30FA\u30FC]/u;
-const LATIN_RUN = /[A-Za-z]{1,4}(?![A-Za-z])/y;
+const LATIN_RUN = /[A-Za-z]{1,3}(?![A-Za-z])/y;
+/** Short words that label a number rather than spell part of it (FAX 03…, ID 1234). */
+const LATIN_WORDS = new Set(["TEL", "FAX", "ID", "NO", "PIN", "PW", "OK", "CC", "TO", "AT", "IS", "MY", "AND", "THE", "FOR", "IP"]);
 
 interface Token {
   readonly start: number;
@@ -84,6 +92,7 @@ const isDigit = (s: Script) => s === "ascii-digit" || s === "kanji-digit" || s =
 /** Scripts that may touch without a separator inside one item (MZ0581264, シーエーエフ). */
 function canTouch(previous: Reading, next: Reading): boolean {
   if (next.weak && previous.script !== "kana-digit") return false;
+  if (previous.script === "symbol" || next.script === "symbol") return false;
   if (previous.script === next.script) return true;
   if (previous.script === "plus") return isDigit(next.script);
   const pair = new Set([previous.script, next.script]);
@@ -93,7 +102,8 @@ function canTouch(previous: Reading, next: Reading): boolean {
 function readingAt(text: string, at: number): Reading | undefined {
   LATIN_RUN.lastIndex = at;
   const latin = /[A-Za-z]/.test(text[at] ?? "") && !/[A-Za-z]/.test(text[at - 1] ?? "") ? LATIN_RUN.exec(text) : null;
-  if (latin) return { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false };
+  if (latin && !LATIN_WORDS.has(latin[0].toUpperCase())) return { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false };
+  if (latin) return undefined;
   for (const r of READINGS) if (text.startsWith(r.surface, at)) return r;
   return undefined;
 }
@@ -102,7 +112,7 @@ function readingAt(text: string, at: number): Reading | undefined {
 function katakanaWordDecomposes(text: string, at: number): boolean {
   let i = at;
   while (i < text.length && KATAKANA.test(text[i]!)) {
-    const r = READINGS.find((x) => (x.script === "kana-letter" || x.script === "kana-digit" || x.script === "plus") && text.startsWith(x.surface, i));
+    const r = READINGS.find((x) => (x.script === "kana-letter" || x.script === "kana-digit" || x.script === "plus" || x.script === "symbol") && text.startsWith(x.surface, i));
     if (!r) return false;
     i += r.surface.length;
   }
@@ -143,6 +153,7 @@ function scanRun(text: string, from: number): Run {
   for (;;) {
     const previous = tokens[tokens.length - 1];
     const reading = previous && !afterGap ? continuing(text, i, previous.reading) : startsReading(text, i);
+    if (reading?.script === "symbol" && !previous) break;
     // エー starts a spoken number only as a filler; it is the letter A inside a spelled run.
     if (reading?.surface === "エー" && (!previous || !isLetter(previous.reading.script))) break;
     if (reading && (!previous || afterGap || canTouch(previous.reading, reading))) {
@@ -161,6 +172,10 @@ function scanRun(text: string, from: number): Run {
     i = gap.end;
     afterGap = true;
   }
+  // 大文字のK: the case word said before a spelled letter belongs to it.
+  const first = tokens[0];
+  const caseWord = first && isLetter(first.reading.script) ? /(?:大文字|小文字)の?$/.exec(text.slice(Math.max(0, first.start - 4), first.start)) : null;
+  if (first && caseWord) tokens[0] = { ...first, start: first.start - caseWord[0].length };
   return { tokens, spokenGap };
 }
 
@@ -178,7 +193,14 @@ function continuing(text: string, at: number, previous: Reading): Reading | unde
 function trimWeakEdges(run: Run): Run {
   const tokens = [...run.tokens];
   while (tokens.length > 1 && tokens[0]!.reading.weak && tokens[1]!.afterGap) tokens.shift();
-  while (tokens.length > 1 && tokens[tokens.length - 1]!.reading.weak && tokens[tokens.length - 1]!.afterGap) tokens.pop();
+  // A particle, or letters typed after a pause (…5678、FAX), ends the sentence's number rather than continuing it.
+  while (
+    tokens.length > 1 &&
+    tokens[tokens.length - 1]!.afterGap &&
+    (tokens[tokens.length - 1]!.reading.weak || tokens[tokens.length - 1]!.reading.script === "latin")
+  ) {
+    tokens.pop();
+  }
   if (tokens[0] && tokens[0] !== run.tokens[0]) tokens[0] = { ...tokens[0], afterGap: false, hyphen: false };
   return { ...run, tokens };
 }
@@ -248,7 +270,9 @@ function emitRun(out: MappedTextBuilder, run: Run): void {
   run.tokens.forEach((token, k) => {
     const previous = run.tokens[k - 1];
     if (previous && token.afterGap) {
-      const spelled = isLetter(previous.reading.script) && isLetter(token.reading.script);
+      const spelled =
+        (isLetter(previous.reading.script) || previous.reading.script === "symbol") &&
+        (isLetter(token.reading.script) || token.reading.script === "symbol");
       if ((token.hyphen || !spelled) && previous.reading.script !== "plus") out.push("-", previous.end, token.start);
     }
     out.push(token.reading.out, token.start, token.end);

@@ -40,6 +40,7 @@ export const creditCardRecognizer: Recognizer = {
     return ISSUER_PREFIX.test(digits) ? true : undefined;
   },
   validatedScore: 0.95,
+  strongValidation: true,
   context: { words: ["カード", "クレジット", "クレカ", "card", "Visa", "VISA", "Master", "JCB", "AMEX", "アメックス", "ダイナース", "決済", "支払"] },
   labels: ["カード番号", "クレジットカード番号", "クレジットカード", "クレカ", "card number", "card no"],
   canonical: digitsOnly,

@@ -41,6 +41,7 @@ export const myNumberRecognizer: Recognizer = {
   validate: (value) => myNumberValid(digitsOnly(value)),
   validatedScore: 0.6,
   context: { words: ["マイナンバー", "個人番号", "my number", "mynumber", "通知カード", "番号カード"] },
-  labels: ["マイナンバー", "個人番号", "マイナンバーカード", "my number"],
+  // Not "my number": in English it introduces a phone number as often as anything.
+  labels: ["マイナンバー", "個人番号", "マイナンバーカード"],
   canonical: digitsOnly,
 };

@@ -3,13 +3,14 @@ import { labelledAnswerFinder, labelledValueFinder, type LabelledValueSpec, UNIT
 
 export const PASSWORD_LABELS: readonly string[] = [
   "パスワード", "パスコード", "暗証番号", "暗証", "ピン番号", "ピンコード", "PINコード", "PIN", "PW", "password",
-  "passcode", "合言葉",
+  "passcode", "合言葉", "パスフレーズ", "暗号化キー", "セキュリティキー", "ネットワークキー", "Wi-Fiキー", "キー", "key",
 ];
 
 const PASSWORD_SPEC: LabelledValueSpec = {
   patternName: "labelled",
   labels: PASSWORD_LABELS,
-  value: /[!-~]{3,64}/,
+  // Brackets end the value: in prose they enclose it ("ID（…）"); they rarely belong to it.
+  value: /[!-'*-~]{3,64}/,
   score: 0.9,
   maxGap: 14,
   reject: (value, following, label) =>

@@ -19,7 +19,11 @@ export const postalCodeRecognizer: Recognizer = {
     { name: "before-address", regex: new RegExp(`(?<![0-9-])\\d{3}-\\d{4}(?![0-9])${ADDRESS_AFTER}`, "gu"), score: 0.8 },
     { name: "keyword", regex: /(?<![0-9-])\d{3}-?\d{4}(?![0-9-])/g, score: 0.7, requiresContext: true },
   ],
-  context: { words: ["〒", "郵便番号", "郵便", "ゆうびん", "住所", "postal", "zip", "postcode"], before: 20, after: 8 },
+  context: {
+    words: ["〒", "郵便番号", "郵便", "ゆうびん", "住所", "郵送", "送付先", "送り先", "届け先", "postal", "zip", "postcode", "address"],
+    before: 20,
+    after: 8,
+  },
   labels: ["郵便番号", "〒", "postal code", "zip code", "zip"],
   canonical: digitsOnly,
 };

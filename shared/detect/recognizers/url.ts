@@ -6,8 +6,14 @@ const TLDS = "(?:com|net|org|info|biz|jp|co\\.jp|ne\\.jp|or\\.jp|ac\\.jp|go\\.jp
 
 const LINE_ID_SPEC: LabelledValueSpec = {
   patternName: "line-id",
-  labels: ["LINE ID", "LINEID", "LINEのID", "ラインID", "ラインのID", "ID検索"],
-  value: /@?[A-Za-z0-9][A-Za-z0-9._\-]{2,19}/,
+  labels: [
+    "LINE ID", "LINEID", "LINEのID", "ラインID", "ラインのID", "ID検索", "Skype ID", "スカイプID", "SkypeのID", "WeChat ID",
+    "WeChat", "微信号", "微信", "カカオID", "KakaoTalk ID", "カカオトークID", "Discord ID", "DiscordのID", "インスタのID",
+    "Instagram ID",
+  ],
+  value: /@?[A-Za-z0-9][A-Za-z0-9._\-:]{2,29}/,
+  // Messenger IDs are often names joined by a hyphen (naoto-takada).
+  shape: /[0-9]|[A-Za-z][_.@:\-][A-Za-z0-9]/,
   score: 0.9,
   maxGap: 8,
   trimTrailing: /[.\-_]+$/,
@@ -48,6 +54,6 @@ export const urlRecognizer: Recognizer = {
     before: 25,
     after: 10,
   },
-  labels: ["LINE ID", "LINEのID", "ラインID", "URL", "ブログ", "インスタ", "Instagram", "Twitter"],
+  labels: ["LINE ID", "LINEのID", "ラインID", "Skype ID", "WeChat", "微信号", "URL", "ブログ", "インスタ", "Instagram", "Twitter"],
   canonical: (value) => value.toLowerCase().replace(/\/$/, ""),
 };
