@@ -144,25 +144,36 @@ export class Analyzer {
     if (candidate.requiresContext && !hasContext) return undefined;
     if (hasContext && !candidate.labelBound) score = Math.min(1, score + this.config.context.boost);
     if (prep.negative?.test(window)) score *= this.config.context.negativeFactor;
-    const certain = recognizer.selfEvident || (validated && recognizer.strongValidation);
-    if (!certain && this.labelledAsOther(prep, candidate, view, labels)) score *= this.config.competingLabelFactor;
+    // Policy rule 8: a value is typed by its label. A strongly validated value (Luhn) yields only to an
+    // explicit non-PII label (注文番号, JANコード); a self-evident shape (an e-mail address) to none.
+    const label = recognizer.selfEvident ? undefined : this.competingLabel(prep, candidate, view, labels);
+    if (label === "non-pii" || (label === "other-type" && !(validated && recognizer.strongValidation))) {
+      score *= this.config.competingLabelFactor;
+    }
     return { score, validated };
   }
 
-  /** The nearest label before the value names another type, and none of its own labels is near. */
-  private labelledAsOther(prep: PreparedRecognizer, candidate: Candidate, view: string, labels: readonly LabelHit[]): boolean {
+  /** Whether the nearest label before the value names something else: a non-PII kind, or another type. */
+  private competingLabel(
+    prep: PreparedRecognizer,
+    candidate: Candidate,
+    view: string,
+    labels: readonly LabelHit[],
+  ): "non-pii" | "other-type" | undefined {
     const windowStart = candidate.start - this.config.labelWindow;
     let nearest: LabelHit | undefined;
     for (const hit of labels) {
       if (hit.end > candidate.start) break;
       if (hit.end >= windowStart) nearest = hit;
     }
-    if (!nearest || nearest.owners.has(prep.recognizer.entity)) return false;
+    if (!nearest || nearest.owners.has(prep.recognizer.entity)) return undefined;
+    // A label names the next value only: 型番KX-2040Bカードは4111… leaves the card alone.
+    if (nearest.end >= 0 && /[A-Za-z0-9]{2,}/.test(view.slice(nearest.end, candidate.start))) return undefined;
     // An explicit non-PII label (エラーコード, 注文番号) right before the value settles it.
-    if (nearest.owners.has(NON_PII)) return true;
+    if (nearest.owners.has(NON_PII)) return "non-pii";
     const ownStart = windowStart - this.config.labelWindow;
     const own = labels.some((hit) => hit.end <= candidate.start && hit.end >= ownStart && hit.owners.has(prep.recognizer.entity));
-    return !own;
+    return own ? undefined : "other-type";
   }
 
   private findLabels(view: string): LabelHit[] {

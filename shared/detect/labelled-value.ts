@@ -17,8 +17,11 @@ export interface LabelledValueSpec {
   readonly reject?: (value: string, following: string, label: string) => boolean;
   /** What a value must look like when found past a clause or in an answer (default: digits, or _ . @ : inside). */
   readonly shape?: RegExp;
-  /** Extra ways a question may name the value (お手元に証券があれば、番号を…), for answers only. */
-  readonly questionPattern?: RegExp;
+  /**
+   * Looser ways to name the value, with words in between (お手元に証券があれば、番号を…, カードの裏の番号は…);
+   * what follows them counts only with an identifier's shape.
+   */
+  readonly loosePattern?: RegExp;
   /** Trailing characters that end a sentence rather than the value. */
   readonly trimTrailing?: RegExp;
 }
@@ -34,20 +37,26 @@ const CONNECTIVE = /(?:(?:is|was|will be|no\.?)\s+|[=:#]\s*)/iy;
  */
 export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => Candidate[] {
   const labelRegex = wordsRegex(spec.labels, { wholeKatakana: true });
-  const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
+  const valueRegex = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
   const maxGap = spec.maxGap ?? 16;
+  const loose = spec.loosePattern ? new RegExp(spec.loosePattern.source, "g") : undefined;
   return (text) => {
     const out: Candidate[] = [];
+    for (const label of loose ? text.matchAll(loose) : []) {
+      const end = label.index + label[0].length;
+      const value = firstShapedValue(text, end, end + maxGap, valueRegex, spec, label[0]);
+      if (value) out.push({ ...value, score: value.score - FAR_PENALTY, patternName: `${spec.patternName}-loose` });
+    }
     for (const label of text.matchAll(labelRegex)) {
       const end = label.index + label[0].length;
-      const near = valueAt(text, end, maxGap, value, spec, label[0]);
+      const near = valueAt(text, end, maxGap, valueRegex, spec, label[0]);
       if (near) {
         out.push(near);
         continue;
       }
       // Further on, past a clause (PINを忘れちゃったかも。0629だった…), only an identifier-shaped token counts,
       // and with less confidence, so that a nearer label of another type wins.
-      const far = firstShapedValue(text, end, end + FAR_GAP, value, spec, label[0]);
+      const far = firstShapedValue(text, end, end + FAR_GAP, valueRegex, spec, label[0]);
       if (far) out.push({ ...far, score: far.score - FAR_PENALTY, patternName: `${spec.patternName}-far` });
     }
     return out;
@@ -63,7 +72,7 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
  */
 export function labelledAnswerFinder(spec: LabelledValueSpec): (question: string, answer: string) => Candidate[] {
   const labelRegex = new RegExp(
-    [wordsRegex(spec.labels, { wholeKatakana: true }).source, ...(spec.questionPattern ? [spec.questionPattern.source] : [])].join("|"),
+    [wordsRegex(spec.labels, { wholeKatakana: true }).source, ...(spec.loosePattern ? [spec.loosePattern.source] : [])].join("|"),
     "i",
   );
   const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");

@@ -41,7 +41,7 @@ const ACCOUNT_SPEC: LabelledValueSpec = {
   maxGap: 16,
   reject: rejectValue,
   // Agents split the label when they ask: お手元に証券があれば、番号を… / 会員証の裏の番号を…
-  questionPattern: new RegExp(`(?:${SUBJECTS.join("|")}|証券|会員証|カード)[^。？?]{0,12}(?:番号|ID|ＩＤ)`),
+  loosePattern: new RegExp(`(?:${SUBJECTS.join("|")}|証券|会員証|カード)[^。？?]{0,12}(?:番号|ID|ＩＤ)`),
   trimTrailing: /[.\-_ ]+$/,
 };
 

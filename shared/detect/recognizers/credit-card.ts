@@ -19,6 +19,12 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** EAN-13 / JAN check digit: weights 1 and 3 alternating from the left. */
+function ean13Valid(digits: string): boolean {
+  const sum = [...digits.slice(0, 12)].reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 1 : 3), 0);
+  return (10 - (sum % 10)) % 10 === Number(digits[12]);
+}
+
 /** Issuer ranges in use (Visa 4, Mastercard 2/5, Amex 34/37, JCB 35, Diners 30/36/38, Discover/UnionPay 6). */
 const ISSUER_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[0-9]|6)/;
 
@@ -37,6 +43,9 @@ export const creditCardRecognizer: Recognizer = {
   validate: (value) => {
     const digits = digitsOnly(value);
     if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return false;
+    // Japanese product barcodes (JAN, 45/49 + EAN-13 check digit) are 13 digits too.
+    if (digits.length === 13 && /^4[59]/.test(digits) && ean13Valid(digits)) return false;
+    // Luhn passes one random number in ten: outside issuer ranges, only card context keeps it.
     return ISSUER_PREFIX.test(digits) ? true : undefined;
   },
   validatedScore: 0.95,
