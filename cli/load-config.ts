@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { parsePolicy, type Policy } from "../shared/anonymize/policy.js";
+import { parsePolicy, policyNeedsKey, type Policy } from "../shared/anonymize/policy.js";
 import type { OperatorSecrets } from "../shared/anonymize/operator.js";
 import { ConfigError } from "../shared/errors.js";
 import { AnalyzerConfigSchema, type AnalyzerConfig } from "../shared/schema/analyzer-config.js";
@@ -22,9 +22,8 @@ export async function loadPolicy(file: string | undefined): Promise<Policy> {
 
 /** The HMAC key comes from the environment, never from a file in the repo, and is never printed. */
 export function loadSecrets(policy: Policy, env: NodeJS.ProcessEnv = process.env): OperatorSecrets {
-  const needsKey = policy.mode === "pseudonymize" || policy.default?.operator === "hmac" || Object.values(policy.entities).some((s) => s?.operator === "hmac");
   const key = env["TOKUMEI_HMAC_KEY"];
-  if (!needsKey) return {};
+  if (!policyNeedsKey(policy)) return {};
   if (!key) throw new ConfigError("this policy pseudonymizes with HMAC: set TOKUMEI_HMAC_KEY (at least 32 characters)");
   if (key.length < 32) throw new ConfigError("TOKUMEI_HMAC_KEY is too short: use at least 32 characters");
   return { hmacKey: Buffer.from(key, "utf8") };

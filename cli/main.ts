@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { TokumeiError } from "../shared/errors.js";
 import { ENGINE_VERSION } from "../shared/version.js";
-import { runAnonymize } from "./anonymize-command.js";
+import { runAnonymize, type Io } from "./anonymize-command.js";
 import { runDetect } from "./detect-command.js";
 
 const USAGE = `tokumei ${ENGINE_VERSION}: find and mask personal information in Japanese conversation logs
@@ -27,16 +27,18 @@ Environment:
 
 Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/), 2 usage or configuration error.`;
 
+const processIo: Io = {
+  out: (s) => void process.stdout.write(`${s}\n`),
+  err: (s) => void process.stderr.write(`${s}\n`),
+};
+
 /**
  * The `tokumei` command. Returns the exit code instead of exiting, so tests can call it.
  *
  * @example
  * await main(["detect", "in.jsonl"]) // 0, JSONL on stdout
  */
-export async function main(
-  argv: readonly string[],
-  io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) },
-): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -108,7 +110,7 @@ export async function main(
   }
 }
 
-function usage(io: { err: (s: string) => void }, problem: string): number {
+function usage(io: Io, problem: string): number {
   io.err(`tokumei: ${problem}\n\n${USAGE}`);
   return 2;
 }

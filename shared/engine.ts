@@ -1,12 +1,13 @@
 import { Analyzer } from "./detect/analyze.js";
+import type { KnownValue } from "./detect/repeats.js";
 import { analyzeConversation } from "./detect/sequence.js";
 import type { EntityType } from "./detect/entity-types.js";
 import { Anonymizer, type AppliedOperator } from "./anonymize/anonymizer.js";
 import type { OperatorSecrets } from "./anonymize/operator.js";
-import { PolicySchema, policyHash, type Policy } from "./anonymize/policy.js";
+import { PolicySchema, policyHash, policyNeedsKey, type Policy } from "./anonymize/policy.js";
 import type { AnalyzerConfigInput } from "./schema/analyzer-config.js";
 import type { Conversation } from "./schema/conversation.js";
-import { DetectionError, TokumeiError } from "./errors.js";
+import { ConfigError, DetectionError, TokumeiError } from "./errors.js";
 import { ENGINE_VERSION } from "./version.js";
 
 export interface EngineOptions {
@@ -39,6 +40,10 @@ export interface AnonymizedConversation {
 export function createEngine(options: EngineOptions = {}) {
   const analyzer = new Analyzer(options.analyzer ?? {});
   const policy = options.policy ?? PolicySchema.parse({});
+  // Refuse at start-up, not halfway through a dataset, when the policy needs a key nobody gave.
+  if (policyNeedsKey(policy) && !options.secrets?.hmacKey) {
+    throw new ConfigError("this policy pseudonymizes with HMAC but no key was provided (TOKUMEI_HMAC_KEY)");
+  }
   const anonymizer = new Anonymizer(policy, options.secrets ?? {});
   return {
     version: ENGINE_VERSION,
@@ -58,7 +63,12 @@ export function createEngine(options: EngineOptions = {}) {
       const counts: Partial<Record<EntityType, number>> = {};
       const utterances: AnonymizedUtterance[] = [];
       try {
-        const found = analyzeConversation(analyzer, conversation.utterances.map((u) => u.text));
+        const found = analyzeConversation(
+          analyzer,
+          conversation.utterances.map((u) => u.text),
+          undefined,
+          participantNames(conversation),
+        );
         conversation.utterances.forEach((utterance, i) => {
           const findings = found[i] ?? [];
           const result = anonymizer.anonymize(utterance.text, findings, scope);
@@ -71,10 +81,11 @@ export function createEngine(options: EngineOptions = {}) {
         throw new DetectionError(`detection failed in conversation ${conversation.conversationId} (${(error as Error).name})`);
       }
       const masked = new Map(utterances.map((u) => [u.index, u.text]));
+      const speakers = speakerPseudonyms(conversation);
       return {
         conversation: {
           ...conversation,
-          utterances: conversation.utterances.map((u) => ({ ...u, text: masked.get(u.index) ?? "" })),
+          utterances: conversation.utterances.map((u) => ({ ...u, speaker: speakers.get(u.speaker) ?? u.speaker, text: masked.get(u.index) ?? "" })),
         },
         utterances,
         counts,
@@ -84,3 +95,34 @@ export function createEngine(options: EngineOptions = {}) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/** Speaker labels Transcribe assigns (spk_0, ch_1) say nothing about who spoke. */
+const MACHINE_SPEAKER = /^(?:spk|ch)_\d+$/;
+/** Sender values that name a role, not a person. */
+const ROLE_SENDERS = /^(?:bot|agent|operator|user|customer|assistant|system|teacher|student|unknown|admin|support|オペレーター|お客様|ユーザー|ボット|講師|先生|生徒|担当|担当者|サポート|応答メッセージ|自動応答|システム)$/i;
+
+/**
+ * Chat exports name their participants (sender columns, LINE headers): those names are PII in the speaker
+ * field and wherever they recur in the text, so the rows get speaker_1, speaker_2 … per conversation.
+ */
+function speakerPseudonyms(conversation: Conversation): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const { speaker } of conversation.utterances) {
+    if (map.has(speaker) || MACHINE_SPEAKER.test(speaker)) continue;
+    map.set(speaker, `speaker_${map.size + 1}`);
+  }
+  return map;
+}
+
+/** Participants' names and their space-separated parts (山本 花子 → 山本, 花子), as known PERSON values. */
+function participantNames(conversation: Conversation): KnownValue[] {
+  const names = new Set<string>();
+  for (const { speaker } of conversation.utterances) {
+    const name = speaker.trim();
+    if (MACHINE_SPEAKER.test(name) || ROLE_SENDERS.test(name) || /^[\dA-Za-z_\-]*\d[\dA-Za-z_\-]*$/.test(name)) continue;
+    for (const part of [name, ...name.split(/[\s\u3000・]+/)]) {
+      if ([...part].length >= 2 && !ROLE_SENDERS.test(part)) names.add(part);
+    }
+  }
+  return [...names].map((surface) => ({ surface, entity: "PERSON" as const, canonical: surface, source: "participant-name" }));
+}

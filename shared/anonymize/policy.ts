@@ -53,6 +53,15 @@ export function operatorFor(policy: Policy, entity: z.infer<typeof EntityTypeSch
     : OperatorSpecSchema.parse({ operator: "replace" });
 }
 
+/** Whether any type is pseudonymized with HMAC, so that a key must be provided. */
+export function policyNeedsKey(policy: Policy): boolean {
+  return (
+    policy.mode === "pseudonymize" ||
+    policy.default?.operator === "hmac" ||
+    Object.values(policy.entities).some((spec) => spec?.operator === "hmac")
+  );
+}
+
 /**
  * Parses a policy file (JSON or YAML). Errors name the file and the invalid path, never a value.
  *

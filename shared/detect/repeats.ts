@@ -19,6 +19,16 @@ export interface RepeatOptions {
 
 export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { nearWindow: 3, farWindow: Number.POSITIVE_INFINITY, longValue: 6, minValue: 4 };
 
+/** A value known before detection (a participant's name from the export's sender column). */
+export interface KnownValue {
+  readonly surface: string;
+  readonly entity: Finding["entity"];
+  readonly canonical: string;
+  /** Where it came from, kept as the finding's pattern name. */
+  readonly source: string;
+}
+
+const SEED = -1;
 const SKELETON_CHAR = /[\p{L}\p{N}]/u;
 const ASCII_ALNUM = /[A-Za-z0-9]/;
 const KANA = /[\u3041-\u30FF]/u;
@@ -60,9 +70,25 @@ export function addRepeats(
   texts: readonly string[],
   findings: readonly (readonly Finding[])[],
   options: RepeatOptions = DEFAULT_REPEAT_OPTIONS,
+  seeds: readonly KnownValue[] = [],
 ): Finding[][] {
   const views: MappedText[] = texts.map((t) => prepareText(t));
   const known: Array<{ skeleton: string; finding: Finding; utterance: number }> = [];
+  for (const seed of seeds) {
+    const skeleton = skeletonOf(prepareText(seed.surface).text).chars;
+    const finding: Finding = {
+      entity: seed.entity,
+      start: 0,
+      end: 0,
+      score: 0.9,
+      recognizerId: "known-value",
+      patternName: seed.source,
+      validated: false,
+      canonical: seed.canonical,
+    };
+    // Seeds hold for the whole conversation: NaN distance passes no window test, so mark them apart.
+    if (skeleton.length >= 2) known.push({ skeleton, finding, utterance: SEED });
+  }
   findings.forEach((list, u) => {
     for (const f of list) {
       const skeleton = skeletonOf(prepareText(texts[u]!.slice(f.start, f.end)).text).chars;
@@ -74,9 +100,11 @@ export function addRepeats(
     const skeleton = skeletonOf(view.text);
     const extra: Finding[] = [];
     for (const value of known) {
-      const distance = Math.abs(value.utterance - u);
-      const window = value.skeleton.length >= options.longValue ? options.farWindow : options.nearWindow;
-      if (distance === 0 || distance > window) continue;
+      if (value.utterance !== SEED) {
+        const distance = Math.abs(value.utterance - u);
+        const window = value.skeleton.length >= options.longValue ? options.farWindow : options.nearWindow;
+        if (distance === 0 || distance > window) continue;
+      }
       for (let k = skeleton.chars.indexOf(value.skeleton); k !== -1; k = skeleton.chars.indexOf(value.skeleton, k + 1)) {
         const start = skeleton.at[k]!;
         const end = skeleton.at[k + value.skeleton.length - 1]! + 1;
@@ -86,8 +114,8 @@ export function addRepeats(
           ...value.finding,
           start: range.start,
           end: range.end,
-          recognizerId: "repeat",
-          patternName: "known-value",
+          recognizerId: value.utterance === SEED ? value.finding.recognizerId : "repeat",
+          patternName: value.utterance === SEED ? value.finding.patternName : "known-value",
           validated: false,
         });
       }

@@ -1,6 +1,6 @@
 import type { Analyzer } from "./analyze.js";
 import type { Finding } from "./finding.js";
-import { addRepeats, DEFAULT_REPEAT_OPTIONS, type RepeatOptions } from "./repeats.js";
+import { addRepeats, DEFAULT_REPEAT_OPTIONS, type KnownValue, type RepeatOptions } from "./repeats.js";
 
 /**
  * Analyzes the utterances of one conversation in order: each utterance reads the previous one as context
@@ -14,7 +14,8 @@ export function analyzeConversation(
   analyzer: Analyzer,
   texts: readonly string[],
   repeatOptions: RepeatOptions = DEFAULT_REPEAT_OPTIONS,
+  known: readonly KnownValue[] = [],
 ): Finding[][] {
   const own = texts.map((text, i) => analyzer.analyze(text, i > 0 ? { precedingText: texts[i - 1]! } : {}));
-  return addRepeats(texts, own, repeatOptions);
+  return addRepeats(texts, own, repeatOptions, known);
 }

@@ -41,6 +41,7 @@ export const generalizeOperator: Operator<typeof params> = {
         const age = ageOf(surface);
         if (age === undefined) return fallback;
         if (age >= ageTopCode) return `${ageTopCode}歳以上`;
+        if (age < 10) return "10歳未満";
         return `${Math.floor(age / 10) * 10}代`;
       }
       case "DATE_OF_BIRTH": {

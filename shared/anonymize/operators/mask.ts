@@ -14,7 +14,12 @@ const params = z
   })
   .strict();
 
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\uD800-\uDBFF][\uDC00-\uDFFF]/u;
+const WIDE_BMP = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
+
+/** East Asian wide: the BMP ranges above, and everything beyond the BMP (CJK Ext. B+, emoji). */
+function isWide(c: string): boolean {
+  return c.codePointAt(0)! > 0xffff || WIDE_BMP.test(c);
+}
 const SEPARATOR = /[\s\-.・ー－]/u;
 
 /**
@@ -39,7 +44,7 @@ export const maskOperator: Operator<typeof params> = {
         out[i] = c;
         kept++;
       } else {
-        out[i] = WIDE.test(c) ? wideChar : char;
+        out[i] = isWide(c) ? wideChar : char;
       }
     }
     return out.join("");
