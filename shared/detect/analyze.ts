@@ -7,7 +7,8 @@ import type { Finding } from "./finding.js";
 import { NON_PII_LABELS, wordsRegex } from "./labels.js";
 import { resolveOverlaps } from "./overlap.js";
 import { placeholderRanges } from "./placeholders.js";
-import { runPatterns, type Candidate, type Recognizer } from "./recognizer.js";
+import { getTokenizer } from "../text/tokenizer.js";
+import { runPatterns, type Candidate, type NlpArtifacts, type Recognizer } from "./recognizer.js";
 import { buildRegistry } from "./registry.js";
 
 export interface AnalyzeOptions {
@@ -50,6 +51,7 @@ export class Analyzer {
   private readonly labelRegex: RegExp;
   private readonly labelOwners = new Map<string, Set<string>>();
   private readonly allowed: ReadonlySet<string>;
+  private readonly needsTokens: boolean;
 
   constructor(config: AnalyzerConfigInput = {}, recognizers?: readonly Recognizer[]) {
     this.config = AnalyzerConfigSchema.parse(config);
@@ -68,6 +70,9 @@ export class Analyzer {
     }
     this.labelRegex = wordsRegex(labels.map(([w]) => w), { wholeKatakana: true });
     this.allowed = new Set(this.config.allowList.map(comparable));
+    this.needsTokens = this.recognizers.some((r) => r.recognizer.needsTokens);
+    // Load the dictionary now (Lambda INIT), not on the first utterance.
+    if (this.needsTokens) getTokenizer();
   }
 
   /** The entity types the enabled recognizers can report. */
@@ -84,9 +89,10 @@ export class Analyzer {
     const before = options.precedingText ? `${prepareText(options.precedingText).text.slice(-PRECEDING_CHARS)}\n` : "";
     const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
+    const nlp: NlpArtifacts = { tokens: this.needsTokens ? getTokenizer().tokenize(view) : [] };
     const findings: Finding[] = [];
     for (const prep of this.recognizers) {
-      for (const candidate of this.candidates(prep.recognizer, view, before)) {
+      for (const candidate of this.candidates(prep.recognizer, view, before, nlp)) {
         const scored = this.score(prep, candidate, view, before, labels);
         if (scored === undefined || scored.score < this.config.threshold) continue;
         for (const corrected of withCorrection(candidate, view)) {
@@ -111,8 +117,8 @@ export class Analyzer {
   }
 
   /** Patterns and finders over this utterance, plus answers to the previous one. */
-  private candidates(recognizer: Recognizer, view: string, before: string): Candidate[] {
-    const own = runPatterns(recognizer, view);
+  private candidates(recognizer: Recognizer, view: string, before: string, nlp: NlpArtifacts): Candidate[] {
+    const own = runPatterns(recognizer, view, nlp);
     if (!recognizer.findAnswer || before.length === 0) return own;
     return [...own, ...recognizer.findAnswer(before, view)];
   }

@@ -1,4 +1,13 @@
+import type { Token } from "../text/tokenizer.js";
 import type { EntityType } from "./entity-types.js";
+
+/** What is computed once per text and shared by every recognizer (presidio's NlpArtifacts). */
+export interface NlpArtifacts {
+  /** kuromoji tokens of the analysis text; empty unless a recognizer asked for them. */
+  readonly tokens: readonly Token[];
+}
+
+const NO_NLP: NlpArtifacts = { tokens: [] };
 
 /**
  * A recognizer is one small unit that finds one entity type (presidio's PatternRecognizer, adapted to
@@ -52,8 +61,10 @@ export interface Recognizer {
   readonly entity: EntityType;
   readonly description: string;
   readonly patterns?: readonly Pattern[];
-  /** Custom finder for what a regex cannot express (libphonenumber, spoken e-mail addresses). */
-  readonly find?: (text: string) => Candidate[];
+  /** Custom finder for what a regex cannot express (libphonenumber, spoken e-mail addresses, names). */
+  readonly find?: (text: string, nlp: NlpArtifacts) => Candidate[];
+  /** The finder reads kuromoji tokens: the analyzer tokenizes the text once for all such recognizers. */
+  readonly needsTokens?: boolean;
   readonly context?: ContextSpec;
   /**
    * Label words that name a value of this type right before it (電話番号は…, 会員番号：…). When the
@@ -80,7 +91,7 @@ export interface Recognizer {
  * @example
  * runPatterns(emailRecognizer, "mail: a@example.com") // [{ start: 6, end: 19, score: 0.9, ... }]
  */
-export function runPatterns(recognizer: Recognizer, text: string): Candidate[] {
+export function runPatterns(recognizer: Recognizer, text: string, nlp: NlpArtifacts = NO_NLP): Candidate[] {
   const out: Candidate[] = [];
   for (const pattern of recognizer.patterns ?? []) {
     if (!pattern.regex.global) throw new Error(`recognizer ${recognizer.id}: pattern ${pattern.name} must be global`);
@@ -100,7 +111,7 @@ export function runPatterns(recognizer: Recognizer, text: string): Candidate[] {
       });
     }
   }
-  if (recognizer.find) out.push(...recognizer.find(text));
+  if (recognizer.find) out.push(...recognizer.find(text, nlp));
   return out;
 }
 

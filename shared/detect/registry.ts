@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors.js";
 import type { AnalyzerConfig } from "../schema/analyzer-config.js";
-import type { Recognizer } from "./recognizer.js";
+import type { NlpArtifacts, Recognizer } from "./recognizer.js";
 import { accountIdRecognizer } from "./recognizers/account-id.js";
 import { bankAccountRecognizer } from "./recognizers/bank-account.js";
 import { creditCardRecognizer } from "./recognizers/credit-card.js";
@@ -58,6 +58,6 @@ function withScore(recognizer: Recognizer, score: number | undefined): Recognize
   return {
     ...recognizer,
     patterns: recognizer.patterns?.map((p) => ({ ...p, score })),
-    ...(find ? { find: (text: string) => find(text).map((c) => ({ ...c, score })) } : {}),
+    ...(find ? { find: (text: string, nlp: NlpArtifacts) => find(text, nlp).map((c) => ({ ...c, score })) } : {}),
   };
 }
