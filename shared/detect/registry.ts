@@ -7,16 +7,18 @@ import { creditCardRecognizer } from "./recognizers/credit-card.js";
 import { driversLicenseRecognizer } from "./recognizers/drivers-license.js";
 import { emailRecognizer } from "./recognizers/email.js";
 import { ipAddressRecognizer } from "./recognizers/ip-address.js";
+import { locationRecognizer } from "./recognizers/location.js";
 import { myNumberRecognizer } from "./recognizers/my-number.js";
+import { organizationRecognizer } from "./recognizers/organization.js";
 import { passportRecognizer } from "./recognizers/passport.js";
 import { passwordRecognizer } from "./recognizers/password.js";
+import { personRecognizer } from "./recognizers/person.js";
 import { phoneRecognizer } from "./recognizers/phone.js";
 import { postalCodeRecognizer } from "./recognizers/postal-code.js";
 import { urlRecognizer } from "./recognizers/url.js";
 
 /**
  * Every built-in recognizer, imported explicitly: adding one is this list, its file and its test.
- * The NER recognizers (PERSON, ORGANIZATION, ADDRESS …) join this list as units of the same kind.
  */
 export const BUILT_IN_RECOGNIZERS: readonly Recognizer[] = [
   phoneRecognizer,
@@ -31,6 +33,9 @@ export const BUILT_IN_RECOGNIZERS: readonly Recognizer[] = [
   urlRecognizer,
   accountIdRecognizer,
   passwordRecognizer,
+  personRecognizer,
+  organizationRecognizer,
+  locationRecognizer,
 ];
 
 /**

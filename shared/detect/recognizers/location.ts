@@ -1,0 +1,67 @@
+import type { Token } from "../../text/tokenizer.js";
+import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
+
+/**
+ * LOCATION: a city, prefecture or country tied to a person (hometown, residence, a move, a relative's city).
+ * kuromoji tags place names (固有名詞,地域) and their suffixes (市, 区, 県); the tie to a person comes from the
+ * words around them. Travel destinations, branches and venues are public places, not PII.
+ */
+
+/** Words that tie a place to a person. */
+const TIED_BEFORE = /(?:出身は|出身が|実家は|実家が|地元は|地元が|住まいは|お住まいは|住所は|生まれは|育ちは|今は|現在は|転勤先は|引っ越し先は|転居先は|故郷は|ふるさとは|from|in|to)\s?[、,]?\s?$/;
+const TIED_AFTER = /^(?:出身|生まれ|育ち|在住|住み|に住ん|に住む|に住んで|で暮らし|に暮らし|に引っ越|へ引っ越|に転勤|へ転勤|に転居|へ転居|に移住|へ移住|に単身赴任|の実家|に実家|が実家|が地元|の出身|で生まれ|で育|に嫁い|に帰省|にいる(?:両親|母|父|兄|姉|弟|妹|祖父|祖母|息子|娘)|の(?:両親|母|父|兄|姉|弟|妹|祖父|祖母|息子|娘|家族))/;
+const ENGLISH_TIED = /(?:I'm from|I am from|I live in|I'm living in|born in|grew up in|moved to|moving to|my hometown is|based in)\s$/i;
+/** Words that make it a trip or a public place, not a person's place. */
+const NOT_TIED = /^(?:旅行|観光|出張|に旅行|へ旅行|に行って|へ行って|に行き|へ行き|に遊び|へ遊び|店|支店|駅|空港|営業所|会場|方面|行き|経由|に出張|へ出張)/;
+
+function isPlace(t: Token): boolean {
+  return t.pos1 === "固有名詞" && t.pos2 === "地域";
+}
+
+/** A place span: place names with their suffixes, joined by の (横浜の港北区). */
+function placeSpans(tokens: readonly Token[]): Array<{ start: number; end: number; last: number }> {
+  const spans: Array<{ start: number; end: number; last: number }> = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isPlace(tokens[i]!)) continue;
+    let last = i;
+    for (;;) {
+      const next = tokens[last + 1];
+      if (next && (isPlace(next) || (next.pos1 === "接尾" && next.pos2 === "地域"))) {
+        last++;
+        continue;
+      }
+      if (next?.surface === "の" && tokens[last + 2] && isPlace(tokens[last + 2]!) && tokens[last + 3]?.pos2 === "地域") {
+        last += 2;
+        continue;
+      }
+      break;
+    }
+    spans.push({ start: tokens[i]!.start, end: tokens[last]!.end, last });
+    i = last;
+  }
+  return spans;
+}
+
+function findLocations(text: string, nlp: NlpArtifacts): Candidate[] {
+  const out: Candidate[] = [];
+  for (const span of placeSpans(nlp.tokens)) {
+    const before = text.slice(Math.max(0, span.start - 12), span.start);
+    const after = text.slice(span.end, span.end + 12);
+    if (NOT_TIED.test(after)) continue;
+    const tied = TIED_AFTER.test(after) || TIED_BEFORE.test(before) || ENGLISH_TIED.test(before);
+    if (tied) out.push({ start: span.start, end: span.end, score: 0.8, patternName: "tied-place", labelBound: true });
+  }
+  return out;
+}
+
+/**
+ * @example
+ * analyze("大阪出身で、今は横浜の港北区に住んでいます") // → LOCATION 大阪, LOCATION 横浜の港北区
+ */
+export const locationRecognizer: Recognizer = {
+  id: "location",
+  entity: "LOCATION",
+  description: "Places tied to a person: hometown, residence, moves (IPADIC 地域 + context)",
+  find: findLocations,
+  needsTokens: true,
+};
