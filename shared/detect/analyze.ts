@@ -152,7 +152,8 @@ export class Analyzer {
     if (prep.negative?.test(window)) score *= this.config.context.negativeFactor;
     // Policy rule 8: a value is typed by its label. A strongly validated value (Luhn) yields only to an
     // explicit non-PII label (注文番号, JANコード); a self-evident shape (an e-mail address) to none.
-    const label = recognizer.selfEvident ? undefined : this.competingLabel(prep, candidate, view, labels);
+    // Only values that have labels of their own compete with other labels (names and places do not).
+    const label = recognizer.selfEvident || !recognizer.labels ? undefined : this.competingLabel(prep, candidate, view, labels);
     if (label === "non-pii" || (label === "other-type" && !(validated && recognizer.strongValidation))) {
       score *= this.config.competingLabelFactor;
     }

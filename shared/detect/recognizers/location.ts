@@ -1,4 +1,4 @@
-import type { Token } from "../../text/tokenizer.js";
+import { getTokenizer, type Token } from "../../text/tokenizer.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -8,8 +8,9 @@ import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
  */
 
 /** Words that tie a place to a person. */
-const TIED_BEFORE = /(?:出身は|出身が|実家は|実家が|地元は|地元が|住まいは|お住まいは|住所は|生まれは|育ちは|今は|現在は|転勤先は|引っ越し先は|転居先は|故郷は|ふるさとは|from|in|to)\s?[、,]?\s?$/;
-const TIED_AFTER = /^(?:出身|生まれ|育ち|在住|住み|に住ん|に住む|に住んで|で暮らし|に暮らし|に引っ越|へ引っ越|に転勤|へ転勤|に転居|へ転居|に移住|へ移住|に単身赴任|の実家|に実家|が実家|が地元|の出身|で生まれ|で育|に嫁い|に帰省|にいる(?:両親|母|父|兄|姉|弟|妹|祖父|祖母|息子|娘)|の(?:両親|母|父|兄|姉|弟|妹|祖父|祖母|息子|娘|家族))/;
+const TIED_BEFORE =
+  /(?:出身は|出身が|出身地は|実家は|実家が|地元は|地元が|住まいは|お住まいは|住所は|生まれは|育ちは|今は|いまは|現在は|転勤先は|引っ越し先は|転居先は|故郷は|ふるさとは|国籍は?|こくせき|出身国は?|転勤で|引っ越して|(?:娘|息子|母|父|両親|兄|姉|弟|妹|祖父|祖母|家族|夫|妻|主人|親戚)(?:は|も|が))\s?[、,:：]?\s?$/;
+const TIED_AFTER = /^(?:出身|生まれ|育ち|在住|住み|に住ん|に住む|に住んで|にすんで|にすむ|に来て|で所帯|で暮らし|に暮らし|でくらし|に引っ越|へ引っ越|に転勤|へ転勤|に転居|へ転居|に移住|へ移住|に単身赴任|の実家|に実家|が実家|が地元|の出身|で生まれ|で育|に嫁い|に帰省|にいる(?:両親|母|父|兄|姉|弟|妹|祖父|祖母|息子|娘)|の(?:両親|母|父|兄|姉|弟|妹|祖父|祖母|息子|娘|家族))/;
 const ENGLISH_TIED = /(?:I'm from|I am from|I live in|I'm living in|born in|grew up in|moved to|moving to|my hometown is|based in)\s$/i;
 /** Words that make it a trip or a public place, not a person's place. */
 const NOT_TIED = /^(?:旅行|観光|出張|に旅行|へ旅行|に行って|へ行って|に行き|へ行き|に遊び|へ遊び|店|支店|駅|空港|営業所|会場|方面|行き|経由|に出張|へ出張)/;
@@ -42,8 +43,22 @@ function placeSpans(tokens: readonly Token[]): Array<{ start: number; end: numbe
   return spans;
 }
 
+/** Places in English and romaji: I live in Kawasaki, born in 1997, in Sendai, my hometown is Fukuoka. */
+const ENGLISH_PLACE =
+  /(?:live in|living in|lived in|born in|grew up in|moved to|moving to|I'm from|I am from|come from|hometown is|based in)\s+(?:(?:\d{4}|the)\s*,?\s*(?:in\s+)?)?(?<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)/g;
+const NOT_PLACE = /^(?:January|February|March|April|May|June|July|August|September|October|November|December|Japan's|The|A|An|My|Our|This)$/;
+
+/** Questions whose answer is where someone lives or comes from. */
+const ASKS_PLACE = /お住まい|どちらに住|どこに住|ご出身|出身は|出身地|どちらから|お引っ越し先|引っ越し先|転居先|where do you live|where are you from|hometown/i;
+
 function findLocations(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = [];
+  for (const m of text.matchAll(ENGLISH_PLACE)) {
+    const place = m.groups?.["place"];
+    if (!place || NOT_PLACE.test(place.split(/[ -]/)[0]!)) continue;
+    const start = m.index + m[0].length - place.length;
+    out.push({ start, end: start + place.length, score: 0.8, patternName: "english-tied-place", labelBound: true });
+  }
   for (const span of placeSpans(nlp.tokens)) {
     const before = text.slice(Math.max(0, span.start - 12), span.start);
     const after = text.slice(span.end, span.end + 12);
@@ -63,5 +78,11 @@ export const locationRecognizer: Recognizer = {
   entity: "LOCATION",
   description: "Places tied to a person: hometown, residence, moves (IPADIC 地域 + context)",
   find: findLocations,
+  // ハノイです！ after ご出身は？: the first place of an answer to where someone lives or comes from.
+  findAnswer: (question, answer) => {
+    if (!ASKS_PLACE.test(question)) return [];
+    const span = placeSpans(getTokenizer().tokenize(answer)).find((s) => s.start < 12);
+    return span ? [{ start: span.start, end: span.end, score: 0.75, patternName: "answered-place", labelBound: true }] : [];
+  },
   needsTokens: true,
 };

@@ -16,7 +16,7 @@ const LEGAL_FORMS: readonly string[] = [
 const LEGAL = new RegExp(LEGAL_FORMS.map((f) => f.replace(/[()]/g, "\\$&")).join("|"), "g");
 /** Suffixes that make a name an institution or a company. */
 const INSTITUTION_SUFFIX =
-  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
+  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|テック|ラボ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
 /** Nouns that cannot be part of a name run (pronouns, counters, dependent nouns). */
 function nameNoun(t: Token): boolean {
   if (t.pos === "記号") return t.surface === "・" || t.surface === "&";
@@ -36,6 +36,11 @@ function nounRun(tokens: readonly Token[], from: number, step: -1 | 1, max = 6):
   return i;
 }
 
+/** A token that can carry an organisation's name: proper, unknown, katakana, latin or hiragana words. */
+function nameLike(t: Token): boolean {
+  return t.pos1 === "固有名詞" || !t.known || /^[\u3041-\u309F\u30A1-\u30FA\u30FCA-Za-z]+$/.test(t.surface) || t.surface.length >= 4;
+}
+
 function tokenAt(tokens: readonly Token[], offset: number, edge: "start" | "end"): number {
   return tokens.findIndex((t) => (edge === "start" ? t.start === offset : t.end === offset));
 }
@@ -43,7 +48,7 @@ function tokenAt(tokens: readonly Token[], offset: number, edge: "start" | "end"
 /** Words that say the organisation is someone's: employer, school, workplace. */
 const TIED = /勤め|勤務|働い|働き|在籍|所属|の者|社員|職員|から参りました|申します|でございます|の担当|に通って|通ってい|の学生|生徒|卒業|出身|入社|転職|内定|派遣|出向|経営|代表|勤めて|務めて|の社長|の部長|の課長|教授|先生|選手|監督|看護師|医師|院長|に勤|で働|うちの会社|弊社|当社|御社|貴社/;
 /** Words that say it is a provider: an account, a card, a contract, a purchase. */
-const PROVIDED = /口座|振込|振り込|引き落と|支店|カード|契約|加入|利用|使って|申し込|購入|注文|届い|配達|送って|アプリ|で買|に問い合わせ|のサイト|ATM|窓口/;
+const PROVIDED = /口座|振込|振り込|引き落と|支店|カード|契約|加入|保険に入|利用|使って|申し込|購入|注文|届い|配達|送って|アプリ|で買|に問い合わせ|のサイト|ATM|窓口/;
 /** Generic words, not names, that stand where an agent's company would (弊社営業部の…). */
 const GENERIC = /^(?:弊社|当社|御社|貴社|こちら|私|わたくし|担当|営業|受付|本社|支社|会社|当店|当院|当行|お客様|カスタマー|サポート|本日)$/;
 /** Department words between a company and a person (営業部の山口). */
@@ -69,23 +74,30 @@ function scored(text: string, start: number, end: number, base: number, patternN
   return score > 0 ? { start, end, score, patternName, labelBound: true } : undefined;
 }
 
-/** The company before an agent's self-introduction: "<company>[department]の<person>です/と申します". */
+/** Department and desk words between a company and a person (営業部, お客様センター, 受付デスク). */
+function departmentToken(t: Token): boolean {
+  return /(?:部|課|室|係|センター|窓口|デスク|チーム|事業部|本部|支店|営業所|グループ)$/.test(t.surface) || /^(?:お客様|カスタマー|サポート|受付|営業|総務|経理|人事|開設|口座|相談|コール|問い合わせ|お問い合わせ|担当|人材紹介|紹介)$/.test(t.surface);
+}
+
+/** The company before an agent's self-introduction: "<company>[department]の<person>と申します/でございます/です". */
 function agentCompanies(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!(t.pos1 === "固有名詞" && t.pos2 === "人名")) continue;
-    const after = text.slice(t.end, t.end + 10);
-    if (!/^(?:と申します|でございます|です|と言います|といいます)/.test(after) && !/^[\p{Script=Han}]{0,2}(?:と申します|でございます)/u.test(after)) continue;
-    const no = tokens[i - 1];
-    if (!no || no.surface !== "の") continue;
-    let before = text.slice(0, no.start);
-    const department = DEPARTMENT.exec(before);
-    if (department) before = before.slice(0, before.length - department[0].length);
-    const name = /[\p{Script=Han}\u30A1-\u30FA\u30FCA-Za-z0-9&・]{2,20}$/u.exec(before);
-    if (!name || GENERIC.test(name[0]) || isProvider(name[0])) continue;
-    const start = before.length - name[0].length;
-    out.push({ start, end: before.length, score: 0.8, patternName: "agent-company", labelBound: true });
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i]!.surface !== "の") continue;
+    const person = tokens[i + 1];
+    if (!person || person.pos !== "名詞") continue;
+    const after = text.slice(person.end, person.end + 10);
+    const strong = /^(?:\p{Script=Han}{0,2})(?:と申します|でございます|と言います|といいます)/u.test(after);
+    const weak = /^(?:です|でした)/.test(after) && person.pos2 === "人名";
+    if (!strong && !weak) continue;
+    let k = i - 1;
+    while (k >= 0 && departmentToken(tokens[k]!)) k--;
+    if (k < 0 || !nameNoun(tokens[k]!)) continue;
+    const first = nounRun(tokens, k, -1);
+    const run = tokens.slice(first, k + 1);
+    const name = text.slice(tokens[first]!.start, tokens[k]!.end);
+    if (!run.some(nameLike) || GENERIC.test(name) || isProvider(name)) continue;
+    out.push({ start: tokens[first]!.start, end: tokens[k]!.end, score: 0.8, patternName: "agent-company", labelBound: true });
   }
   return out;
 }
@@ -115,12 +127,40 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     if (!INSTITUTION_SUFFIX.test(t.surface) || !nameNoun(t)) continue;
     const first = nounRun(tokens, i, -1);
     if (first === i && INSTITUTION_SUFFIX.exec(t.surface)![0] === t.surface) continue; // a bare 病院 or 大学
+    // 保険証券, 総合病院: ordinary words before the suffix do not make a name.
+    if (!tokens.slice(first, i + 1).some(nameLike)) continue;
     push(tokens[first]!.start, t.end, 0.55, "institution");
   }
   for (const t of tokens) {
-    if (t.pos1 === "固有名詞" && t.pos2 === "組織") push(t.start, t.end, 0.4, "ipadic-organization");
+    // Unknown words come out as 組織 too (Emily, SATO): only dictionary organisations count.
+    if (t.pos1 === "固有名詞" && t.pos2 === "組織" && t.known) push(t.start, t.end, 0.4, "ipadic-organization");
   }
-  out.push(...agentCompanies(text, tokens));
+  out.push(...agentCompanies(text, tokens), ...employers(text, tokens));
+  for (const m of text.matchAll(ENGLISH_EMPLOYER)) {
+    const org = m.groups?.["org"];
+    if (!org) continue;
+    const start = m.index + m[0].length - org.length;
+    push(start, start + org.length, 0.8, "english-employer");
+  }
+  return out;
+}
+
+/** 東亜データサービスに入って / で働いています: the name run right before an employment verb. */
+const EMPLOYMENT_AFTER = /^(?:に(?:勤め|勤務|入社|入って|就職|転職|在籍|通って|内定)|で(?:働|勤務|勤め)|の(?:社員|職員|正社員|契約社員|派遣社員|学生|生徒|研究室|者です))/;
+const ENGLISH_EMPLOYER = /(?:work(?:s|ing)? (?:for|at)|employed (?:at|by)|I'm with|joined|student at|studying at)\s+(?:the\s+)?(?<org>[A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})/g;
+
+function employers(text: string, tokens: readonly Token[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!nameNoun(t) || !EMPLOYMENT_AFTER.test(text.slice(t.end, t.end + 8))) continue;
+    const first = nounRun(tokens, i, -1);
+    const run = tokens.slice(first, i + 1);
+    if (!run.some(nameLike) || GENERIC.test(text.slice(tokens[first]!.start, t.end))) continue;
+    if (run.every((r) => r.pos1 === "固有名詞" && r.pos2 === "人名")) continue; // 山田さんの社員? a person, not a company
+    const c = scored(text, tokens[first]!.start, t.end, 0.75, "employer");
+    if (c) out.push(c);
+  }
   return out;
 }
 

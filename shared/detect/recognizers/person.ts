@@ -1,4 +1,5 @@
 import type { Token } from "../../text/tokenizer.js";
+import { PROVIDERS } from "../lexicon/providers.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -12,7 +13,19 @@ const HONORIFIC = /^(?:さん|様|さま|サン|くん|君|ちゃん|チャン|�
 /** After a name: self-introductions and answers (山田と申します, 山田です). */
 const SELF_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|という者|と言う者|です|でございます|でした|だよ|だけど|と言いまして)/;
 /** Before a name: the question or the role that introduces it. */
-const INTRODUCED = /(?:お名前は|お名前が|名前は|名前が|氏名は|フルネームで|担当の|担当は|担当者の|担当者は|私は|わたくし|わたしは|僕は|俺は|私、|名義は|名義が|宛名は|契約者は|ご本人|講師の|先生は|My name is|my name is|I'm|I am|This is|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?)[\s、,]*(?:えー|えっと|あの|はい)?[\s、,]*$/;
+const INTRODUCED =
+  /(?:お名前は|お名前が|名前は|名前が|なまえは|なまえ[:：]|名前[:：]|氏名は?[:：]?|フルネームで|担当の|担当は|担当者の|担当者は|私は|わたくし|わたしは|僕は|俺は|私、|名義は|名義が|名義[:：]?|名義人は?|宛名は|契約者は|被保険者は|受取人は|ご本人|講師の|先生は|ローマ字は|ローマ字で|My name is|my name is|name is|name as|I'm|I am|This is|call me|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?)[\s、,]*(?:えー|えっと|あの|はい)?[\s、,]*$/;
+/** Strong self-introductions: whatever noun stands before them is a name (平野でございます, スズキと申します). */
+const STRONG_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|でございます)/;
+/** After a word: it names a place, a shop or a company, not a person (関内支店, 佐川急便さん). */
+const NOT_PERSON_AFTER = /^(?:支店|店|駅|銀行|病院|医院|大学|高校|町|村|市|区|県|通り|川|山|橋|線|寺|神社|公園|急便|運輸|商事|物産|工業|建設|電機|株式会社|社|方面|行き)/;
+/** Words that end like a company or a place (佐川急便さん, みどり銀行様). */
+const NOT_PERSON_SURFACE = /(?:急便|運輸|銀行|商事|物産|工業|建設|電機|病院|医院|大学|支店|店|駅|会社|株式会社|保険|証券|生命|損保|通信)$/;
+/** English and romaji names after a greeting or an introduction: Hi Aoi, I'm Emily Carter, Mr. Hayashi. */
+const ENGLISH_NAME =
+  /(?:\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|My name is|my name is|I'm|I am|call me|name is|name as|This is)[,]?\s+)(?<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})(?![A-Za-z])/g;
+/** Capitalised words that follow those cues without being names. */
+const NOT_ENGLISH_NAME = /^(?:Japanese|Korean|Chinese|American|English|British|French|German|Vietnamese|Sorry|Fine|Good|Great|Happy|Ready|Here|Back|Not|So|Very|Really|Just|Still|Also|Going|Looking|Everyone|All|There|Team|Sir|Madam|Teacher|Sensei|OK|Okay|Yes|No|I|The|A|An|In|At|On|From|With|To|For|And|But|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Japan|Tokyo)$/;
 /** Words that take さん/様 but are roles or kin, not names (お客さん, 運転手さん, ドライバーさん). */
 const ROLE_NOUNS = new Set([
   "客", "奥", "嫁", "娘", "兄", "姉", "坊", "婆", "爺", "皆", "隣", "親", "母", "父", "主人", "旦那", "息子", "孫", "先輩", "後輩",
@@ -39,6 +52,23 @@ function mayBeName(t: Token): boolean {
   return t.pos1 === "一般" && ((KANJI_WORD.test(t.surface) && t.surface.length === 1) || KATAKANA_WORD.test(t.surface));
 }
 
+/** Kanji tokens (at most 3 characters) that end where a name ends: before an honorific, です, a break. */
+function givenNameTail(tokens: readonly Token[], from: number, text: string): boolean {
+  let length = 0;
+  let i = from;
+  // Given names the dictionary splits are single kanji (陽|菜, 涼) or proper nouns, never words like 支店.
+  const nameKanji = (t: Token) =>
+    t.pos === "名詞" && t.pos1 !== "接尾" && KANJI_WORD.test(t.surface) && !ROLE_NOUNS.has(t.surface) && (t.pos1 === "固有名詞" || !t.known || t.surface.length === 1);
+  while (i < tokens.length && nameKanji(tokens[i]!)) {
+    length += tokens[i]!.surface.length;
+    i++;
+    if (length > 3) return false;
+    const after = text.slice(tokens[i - 1]!.end, tokens[i - 1]!.end + 8);
+    if (HONORIFIC.test(after) || SELF_INTRO.test(after) || /^(?:[\s、。\n]|$)/.test(after)) return i - from === 1 || length <= 3;
+  }
+  return false;
+}
+
 interface Span {
   start: number;
   end: number;
@@ -62,7 +92,16 @@ function nameSpans(tokens: readonly Token[], text: string): Span[] {
       const next = tokens[j];
       const joiner = next && (SPACE.test(next.surface) || next.surface === "・") ? next : undefined;
       const candidate = joiner ? tokens[j + 1] : next;
-      if (!candidate || !(isNameToken(candidate) || (joiner?.surface === "・" && KATAKANA_WORD.test(candidate.surface)))) break;
+      const previous = tokens[span.last]!;
+      const joins =
+        candidate !== undefined &&
+        (isNameToken(candidate) ||
+          // ジョン・スミス, カワグチ ミサキ, NGUYEN THI THAO: words of the same script in one name
+          (joiner !== undefined && KATAKANA_WORD.test(candidate.surface) && KATAKANA_WORD.test(previous.surface)) ||
+          (joiner !== undefined && /^[A-Za-z]+$/.test(candidate.surface) && /^[A-Za-z]+$/.test(previous.surface)) ||
+          // 佐藤陽菜, 田辺 涼: a given name the dictionary does not know, right after a surname
+          (span.hasSurname && (!span.hasGiven || previous.surface.length === 1) && givenNameTail(tokens, joiner ? j + 1 : j, text)));
+      if (!joins || !candidate) break;
       if (isNameToken(candidate)) span.nameTokens++;
       span.hasSurname ||= candidate.pos3 === "姓";
       span.hasGiven ||= candidate.pos3 === "名";
@@ -76,28 +115,51 @@ function nameSpans(tokens: readonly Token[], text: string): Span[] {
   return spans.filter((s) => text.slice(s.start, s.end).trim().length > 0);
 }
 
+const KANA_ONLY = /^[\u3041-\u309F\u30A1-\u30FA\u30FC・ ]+$/;
+
 function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   const after = text.slice(span.end, span.end + 12);
   const before = text.slice(Math.max(0, span.start - 20), span.start);
   const surface = text.slice(span.start, span.end);
+  // Part of a longer kana word (マイ|ナンバー, みず|なみ), or of a place or company (関内|支店, 佐川急便さん).
+  const glued = (re: RegExp) => re.test(text[span.start - 1] ?? "") || re.test(text[span.end] ?? "");
+  if (/^[\u30A1-\u30FA\u30FC]/.test(surface) && glued(/[\u30A1-\u30FA\u30FC]/)) return 0;
+  if (/^[\u3041-\u309F]+$/.test(surface) && /[\u3041-\u309F]/.test(text[span.start - 1] ?? "") && !/[はがもをにのとへ、]/.test(text[span.start - 1] ?? "")) return 0;
+  if (NOT_PERSON_AFTER.test(after) || NOT_PERSON_SURFACE.test(surface) || PROVIDERS.has(surface)) return 0;
   const precededByPrefix = /[おご御]$/.test(before); // お客さん, ご主人様
   const honorific = HONORIFIC.test(after) && !precededByPrefix;
   const introduced = SELF_INTRO.test(after) || INTRODUCED.test(before);
   if (span.nameTokens === 0) {
-    // Only context makes these names.
-    if (!(honorific || /^(?:と申します|と申し|といいます|と言います|っていいます)/.test(after))) return 0;
-    return 0.75;
+    // Only context makes these names: an honorific, a strong self-introduction, or a cue like 名義.
+    if (honorific || STRONG_INTRO.test(after)) return 0.75;
+    if (INTRODUCED.test(before) && (SELF_INTRO.test(after) || /^[\s、。\n]|^$/.test(after))) return 0.7;
+    return 0;
   }
   if (honorific || introduced) return 0.9;
+  // Kana-only names (マイ, さくら) are everyday words more often than not: they need context.
+  if (KANA_ONLY.test(surface)) return 0;
   if (span.hasSurname && span.hasGiven) return 0.85;
-  // A lone name word without context: a longer one is very likely a name, a single kanji (森, 原, 光) is not.
+  // A lone name word without context: a longer one is a name when it acts in the sentence (中村が来ました,
+  // 中川から連絡), not when it is an object or a modifier (石橋を叩く, 小川のせせらぎ); a single kanji (森, 原,
+  // 光) is not enough.
   if ([...surface].length === 1) return 0;
+  if (!/^(?:[がはもとへ、。,.!！?？\n]|から|より|$)/.test(after)) return 0;
   const first = tokens[span.first]!;
   return first.pos3 === "姓" ? 0.6 : 0.55;
 }
 
 function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = [];
+  for (const m of text.matchAll(ENGLISH_NAME)) {
+    const name = m.groups?.["name"];
+    if (!name || name.split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) continue;
+    const start = m.index + m[0].length - name.length;
+    out.push({ start, end: start + name.length, score: 0.8, patternName: "english-name", labelBound: true });
+  }
+  // Emily先生, Takumiさん: a capitalised word right before an honorific.
+  for (const m of text.matchAll(/(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=\s?(?:先生|さん|様|くん|ちゃん|-san))/g)) {
+    if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "latin-honorific", labelBound: true });
+  }
   for (const span of nameSpans(nlp.tokens, text)) {
     const score = scoreSpan(span, nlp.tokens, text);
     if (score > 0) out.push({ start: span.start, end: span.end, score, patternName: span.nameTokens > 0 ? "ipadic-name" : "context-name", labelBound: true });
