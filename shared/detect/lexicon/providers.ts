@@ -3,6 +3,9 @@
  * and shops. Mentioned as such they are not PII; as someone's employer they are, which context decides.
  */
 export const PROVIDERS: ReadonlySet<string> = new Set([
+  // banks as providers
+  "ゆうちょ銀行", "ゆうちょ", "三菱UFJ銀行", "三井住友銀行", "みずほ銀行", "りそな銀行", "楽天銀行", "PayPay銀行", "住信SBIネット銀行",
+  "ソニー銀行", "イオン銀行", "セブン銀行", "SBI証券", "楽天証券", "野村證券", "日本生命", "第一生命",
   // card brands and payment
   "VISA", "Visa", "JCB", "Mastercard", "マスターカード", "AMEX", "アメックス", "アメリカン・エキスプレス", "ダイナース", "PayPay", "ペイペイ",
   "楽天ペイ", "d払い", "auPAY", "メルペイ", "Suica", "スイカ", "PASMO", "パスモ", "iD", "QUICPay",

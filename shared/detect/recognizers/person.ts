@@ -9,7 +9,7 @@ import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
  */
 
 /** After a name: honorifics and titles. */
-const HONORIFIC = /^(?:さん|様|さま|サン|くん|君|ちゃん|チャン|氏|殿|先生|せんせい|先輩|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|主任|店長|院長|園長|校長|教授|准教授|講師|博士|選手|監督|コーチ|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|夫妻|一家|家の|様方|-san|san\b)/;
+const HONORIFIC = /^(?:老师|老師|同学|先生们|さん|様|さま|サン|くん|君|ちゃん|チャン|氏|殿|先生|せんせい|先輩|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|主任|店長|院長|園長|校長|教授|准教授|講師|博士|選手|監督|コーチ|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|夫妻|一家|家の|様方|-san|san\b)/;
 /** After a name: self-introductions and answers (山田と申します, 山田です). */
 const SELF_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|という者|と言う者|です|でございます|でした|だよ|だけど|と言いまして)/;
 /** Before a name: the question or the role that introduces it. */
@@ -36,7 +36,7 @@ const ROLE_NOUNS = new Set([
   "お客", "神", "仏", "王", "殿", "お疲れ", "ご苦労", "みな", "みんな", "営業", "受付", "事務", "配達", "業者", "大工", "職人",
 ]);
 
-const KATAKANA_WORD = /^[\u30A1-\u30FA\u30FC]+$/;
+const KATAKANA_WORD = /^[\u30A1-\u30FA\u30FC]+(?:・[\u30A1-\u30FA\u30FC]+)*$/;
 const KANJI_WORD = /^\p{Script=Han}+$/u;
 const SPACE = /^[ \u3000]$/;
 
@@ -132,7 +132,7 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   if (span.nameTokens === 0) {
     // Only context makes these names: an honorific, a strong self-introduction, or a cue like 名義.
     if (honorific || STRONG_INTRO.test(after)) return 0.75;
-    if (INTRODUCED.test(before) && (SELF_INTRO.test(after) || /^[\s、。\n]|^$/.test(after))) return 0.7;
+    if (INTRODUCED.test(before)) return 0.7;
     return 0;
   }
   if (honorific || introduced) return 0.9;
@@ -156,9 +156,28 @@ function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
     const start = m.index + m[0].length - name.length;
     out.push({ start, end: start + name.length, score: 0.8, patternName: "english-name", labelBound: true });
   }
-  // Emily先生, Takumiさん: a capitalised word right before an honorific.
-  for (const m of text.matchAll(/(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=\s?(?:先生|さん|様|くん|ちゃん|-san))/g)) {
-    if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "latin-honorific", labelBound: true });
+  // Emily先生, Jessica Miller です: capitalised words right before an honorific or a self-introduction.
+  for (const m of text.matchAll(/(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?=\s?(?:先生|さん|様|くん|ちゃん|-san|です|と申します|といいます))/g)) {
+    if (!m[0].split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) {
+      out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "latin-honorific", labelBound: true });
+    }
+  }
+  // Great news, Takumi! — a capitalised word addressed at the end of a clause.
+  for (const m of text.matchAll(/(?<=[,，]\s?)[A-Z][a-z]+(?=\s?[!！?？.。])/g)) {
+    if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.65, patternName: "vocative", labelBound: true });
+  }
+  // さくらさん, ゆいちゃん: a hiragana word set off before an honorific.
+  for (const m of text.matchAll(/(?<![\u3041-\u309F])[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?![\u3041-\u309F]{0,1}[たてでにもがはを]?[\u3041-\u309F]))/g)) {
+    if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)/.test(m[0])) {
+      out.push({ start: m.index, end: m.index + m[0].length, score: 0.7, patternName: "kana-honorific", labelBound: true });
+    }
+  }
+  // Korean and Chinese: 저는 X입니다, X 씨/님, X老师.
+  for (const m of text.matchAll(/(?:저는|제 이름은)\s?(?<name>[가-힣]{2,5}(?:\s[가-힣]{2,5})?)(?=입니다|이에요|예요|이라고)|(?<name2>[가-힣]{2,5})(?=\s?(?:씨|님)(?![가-힣]))/g)) {
+    const name = m.groups?.["name"] ?? m.groups?.["name2"];
+    if (!name) continue;
+    const start = m.index + m[0].length - name.length;
+    out.push({ start, end: start + name.length, score: 0.75, patternName: "hangul-name", labelBound: true });
   }
   for (const span of nameSpans(nlp.tokens, text)) {
     const score = scoreSpan(span, nlp.tokens, text);
