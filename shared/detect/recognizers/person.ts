@@ -1,5 +1,6 @@
 import type { Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
+import { lexiconNames, NAME_FOLLOWER } from "./person-lexicon.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -8,8 +9,8 @@ import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
  * never part of the span (policy rule 4) and never proof on their own (お客様, 奥様, 患者様 are not names).
  */
 
-/** After a name: honorifics and titles. */
-const HONORIFIC = /^(?:老师|老師|同学|先生们|さん|様|さま|サン|くん|君|ちゃん|チャン|氏|殿|先生|せんせい|先輩|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|主任|店長|院長|園長|校長|教授|准教授|講師|博士|選手|監督|コーチ|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|夫妻|一家|家の|様方|-san|san\b)/;
+/** After a name: honorifics and titles (the lexicon module's list, plus English -san). */
+const HONORIFIC = new RegExp(`${NAME_FOLLOWER.source.replace(/\|と申します.*$/, ")")}|^(?:サン|せんせい|家の|様方|-san|san\\b)`);
 /** After a name: self-introductions and answers (山田と申します, 山田です). */
 const SELF_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|という者|と言う者|です|でございます|でした|だよ|だけど|と言いまして)/;
 /** Before a name: the question or the role that introduces it. */
@@ -18,7 +19,7 @@ const INTRODUCED =
 /** Strong self-introductions: whatever noun stands before them is a name (平野でございます, スズキと申します). */
 const STRONG_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|でございます)/;
 /** After a word: it names a place, a shop or a company, not a person (関内支店, 佐川急便さん). */
-const NOT_PERSON_AFTER = /^(?:支店|店|駅|銀行|病院|医院|大学|高校|町|村|市|区|県|通り|川|山|橋|線|寺|神社|公園|急便|運輸|商事|物産|工業|建設|電機|株式会社|社|方面|行き)/;
+const NOT_PERSON_AFTER = /^(?:支店|店|駅|銀行|病院|医院|大学|高校|町|村|市|区|県|通り|川|山|橋|線|寺|神社|公園|急便|運輸|商事|物産|工業|建設|電機|株式会社|社|方面|行き)(?![長員])/;
 /** Words that end like a company or a place (佐川急便さん, みどり銀行様). */
 const NOT_PERSON_SURFACE = /(?:急便|運輸|銀行|商事|物産|工業|建設|電機|病院|医院|大学|支店|店|駅|会社|株式会社|保険|証券|生命|損保|通信)$/;
 /** English and romaji names after a greeting or an introduction: Hi Aoi, I'm Emily Carter, Mr. Hayashi. */
@@ -149,7 +150,7 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
 }
 
 function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
-  const out: Candidate[] = [];
+  const out: Candidate[] = lexiconNames(text, nlp.tokens);
   for (const m of text.matchAll(ENGLISH_NAME)) {
     const name = m.groups?.["name"];
     if (!name || name.split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) continue;

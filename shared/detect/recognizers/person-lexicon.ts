@@ -1,0 +1,135 @@
+import type { Token } from "../../text/tokenizer.js";
+import { givenNameEntry, givenReading, romajiGiven, romajiSurname, surnameEntry, surnameReading } from "../lexicon/names.js";
+import type { Candidate } from "../recognizer.js";
+
+/**
+ * Names found with the IPADIC-derived name lexicon (shared/detect/lexicon/names.json) where kuromoji's
+ * segmentation does not see them: a full name it splits oddly (岡部|正|志), a given name before an honorific
+ * (颯太くん), names in kana as ASR or forms write them (カワグチ ミサキ, たかはし さくら), in romaji (NAKAMURA
+ * Rina), and foreign names with ・ (ジェームズ・ウォーカー).
+ */
+
+/** After a name: honorifics, titles, ranks, roles in news, and a parenthesised age. */
+export const NAME_FOLLOWER =
+  /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻|[（(]\d{1,3}[）)]|と申します|といいます|と言います|でございます|です|より|宛|あて)/;
+/** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
+export const NAME_LEADER =
+  /(?:長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：])?\s?$/;
+
+const HAN = "[\\p{Script=Han}々ヶ]";
+const KANJI_RUN = new RegExp(`${HAN}{2,8}`, "gu");
+const KANA_WORD = /[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096\u30FC]{2,8}/gu;
+const ROMAN_PAIR = /(?<![A-Za-z])([A-Z][a-z]+|[A-Z]{2,})\s+([A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])/g;
+const DOTTED_KATAKANA = /(?<![\u30A1-\u30FA\u30FC])[\u30A1-\u30FA\u30FC]{2,}(?:・[\u30A1-\u30FA\u30FC]{2,})+/gu;
+
+function followed(text: string, end: number): boolean {
+  return NAME_FOLLOWER.test(text.slice(end, end + 10));
+}
+
+function led(text: string, start: number): boolean {
+  return NAME_LEADER.test(text.slice(Math.max(0, start - 8), start));
+}
+
+/** Whether a span is one dictionary word that is not a name (大和, 今日): then the lexicon split is wrong. */
+function ordinaryWord(tokens: readonly Token[], start: number, end: number): boolean {
+  const covering = tokens.filter((t) => t.start < end && t.end > start);
+  return covering.length === 1 && covering[0]!.known && covering[0]!.pos2 !== "人名" && covering[0]!.start === start && covering[0]!.end === end;
+}
+
+/** Kanji: surname + given name from the lexicon (with an optional space), or a given name with an honorific. */
+function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(KANJI_RUN)) {
+    const run = m[0];
+    let best: { end: number; score: number } | undefined;
+    for (let s = Math.min(4, run.length - 1); s >= 1; s--) {
+      if (!surnameEntry(run.slice(0, s))) continue;
+      for (let g = Math.min(4, run.length - s); g >= 1; g--) {
+        if (s + g < 3) continue;
+        const end = m.index + s + g;
+        const title = followed(text, end);
+        // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
+        if (!givenNameEntry(run.slice(s, s + g)) && !(title && g <= 2)) continue;
+        if (ordinaryWord(tokens, m.index, end)) continue;
+        // The rest of the run must be a title (社長, 投手) or nothing.
+        if (s + g < run.length && !title) continue;
+        best = { end, score: title || led(text, m.index) ? 0.9 : 0.8 };
+        break;
+      }
+      if (best) break;
+    }
+    // 田辺 涼, 岡部 正志: a surname, a space, a given name.
+    if (!best && surnameEntry(run) && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
+      const next = new RegExp(`^[ \\u3000](${HAN}{1,3})(?=[\\s、。,.!！?？/（(]|$|[はがのもと]|さん|様|です|宛)`, "u").exec(text.slice(m.index + run.length));
+      if (next) best = { end: m.index + run.length + next[0].length, score: givenNameEntry(next[1]!) ? 0.85 : 0.8 };
+    }
+    // 颯太くん, 長男の大翔: a given name alone, with an honorific or a kin word before it.
+    if (!best && run.length <= 3 && givenNameEntry(run) && (followed(text, m.index + run.length) || led(text, m.index)) && !ordinaryWord(tokens, m.index, m.index + run.length)) {
+      best = { end: m.index + run.length, score: 0.8 };
+    }
+    if (best) out.push({ start: m.index, end: best.end, score: best.score, patternName: "lexicon-kanji", labelBound: true });
+  }
+  return out;
+}
+
+/** Kana: a surname reading followed by a given reading (カワグチ ミサキ), or one with context (スズキ様). */
+function kanaNames(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  const words = [...text.matchAll(KANA_WORD)];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const start = w.index;
+    let end = start + w[0].length;
+    // Particles glued to hiragana (たかはしです): try the longest prefix that is a name.
+    const surname = surnameReading(w[0]);
+    const next = words[i + 1];
+    const gap = next ? text.slice(end, next.index) : "";
+    if (surname && next && /^[ \u3000・]?$/.test(gap) && givenReading(next[0])) {
+      out.push({ start, end: next.index + next[0].length, score: 0.85, patternName: "lexicon-kana-full", labelBound: true });
+      i++;
+      continue;
+    }
+    const reading = surname ?? givenReading(w[0]);
+    const context = followed(text, end) || led(text, start);
+    if (reading && context && (!reading.ambiguous || followed(text, end))) {
+      // Hiragana before です is also a copula's subject: keep it only with a name-like reading.
+      end = start + w[0].length;
+      out.push({ start, end, score: 0.8, patternName: "lexicon-kana", labelBound: true });
+    }
+  }
+  return out;
+}
+
+/** Romaji: NAKAMURA Rina, Kenta Ono, TSUBASA ASANO — one surname and one given name from the lexicon. */
+function romajiNames(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(ROMAN_PAIR)) {
+    const [a, b] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
+    const pair = (romajiSurname(a) && romajiGiven(b)) || (romajiGiven(a) && romajiSurname(b));
+    if (pair && a.length >= 2 && b.length >= 2) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "lexicon-romaji", labelBound: true });
+  }
+  return out;
+}
+
+/** Foreign names with ・ (ダニエル・クラーク): names unless every part is an ordinary katakana word. */
+function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(DOTTED_KATAKANA)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const parts = tokens.filter((t) => t.start >= start && t.end <= end && t.surface !== "・");
+    const ordinary = parts.length > 0 && parts.every((t) => t.known && t.pos2 !== "人名" && t.pos1 === "一般");
+    const known = m[0].split("・").some((p) => givenReading(p)?.kanaOnly || surnameReading(p)?.kanaOnly || givenReading(p) || surnameReading(p));
+    if (ordinary && !known) continue;
+    out.push({ start, end, score: followed(text, end) || led(text, start) || known ? 0.8 : 0.45, patternName: "dotted-katakana", labelBound: true });
+  }
+  return out;
+}
+
+/**
+ * @example
+ * lexiconNames("長男の大翔が17で", tokens) // → [{ start: 3, end: 5, … }]
+ */
+export function lexiconNames(text: string, tokens: readonly Token[]): Candidate[] {
+  return [...kanjiNames(text, tokens), ...kanaNames(text), ...romajiNames(text), ...dottedNames(text, tokens)];
+}
