@@ -1,4 +1,5 @@
 import { prepareText } from "../text/analysis-text.js";
+import { isSurname } from "./lexicon/names.js";
 import { toOriginalRange, type MappedText } from "../text/mapped-text.js";
 import type { Finding } from "./finding.js";
 import { resolveOverlaps } from "./overlap.js";
@@ -52,6 +53,28 @@ function skeletonOf(view: string): Skeleton {
   return { chars, at };
 }
 
+const HAN = /[\p{Script=Han}々]/u;
+/** Titles that may follow a name part directly (山本社長). */
+const TITLE_AFTER = /^(?:さん|様|氏|君|くん|ちゃん|先生|社長|部長|課長|教授|選手|投手|監督|[一二三四五六七八九]段)/;
+
+/** A kanji name part must not sit inside a longer kanji word (山本 in 松山本店). */
+function kanjiBoundary(view: string, start: number, end: number): boolean {
+  if (!HAN.test(view[start] ?? "")) return true;
+  return !HAN.test(view[start - 1] ?? "") && (!HAN.test(view[end] ?? "") || TITLE_AFTER.test(view.slice(end, end + 3)));
+}
+
+/** Parts of a name that name the person alone: words split by spaces or ・, or surname and given name. */
+function nameParts(name: string): string[] {
+  const parts = name.split(/[\s\u3000・]+/).filter((p) => [...p].length >= 2);
+  if (parts.length > 1) return parts;
+  if (/^[\p{Script=Han}々]{3,}$/u.test(name)) {
+    for (let s = 2; s <= Math.min(3, name.length - 2); s++) {
+      if (isSurname(name.slice(0, s))) return [name.slice(0, s), name.slice(s)];
+    }
+  }
+  return [];
+}
+
 /** A match must not be the middle of a longer word of the same kind. */
 function atBoundary(view: string, start: number, end: number): boolean {
   const edge = (inside: string | undefined, outside: string | undefined) =>
@@ -73,7 +96,7 @@ export function addRepeats(
   seeds: readonly KnownValue[] = [],
 ): Finding[][] {
   const views: MappedText[] = texts.map((t) => prepareText(t));
-  const known: Array<{ skeleton: string; finding: Finding; utterance: number }> = [];
+  const known: Array<{ skeleton: string; finding: Finding; utterance: number; namePart?: boolean }> = [];
   for (const seed of seeds) {
     const skeleton = skeletonOf(prepareText(seed.surface).text).chars;
     const finding: Finding = {
@@ -93,6 +116,12 @@ export function addRepeats(
     for (const f of list) {
       const skeleton = skeletonOf(prepareText(texts[u]!.slice(f.start, f.end)).text).chars;
       if (skeleton.length >= options.minValue) known.push({ skeleton, finding: f, utterance: u });
+      // 早瀬陸斗投手 … 早瀬は: a person's surname or given name alone names them again.
+      if (f.entity === "PERSON") {
+        for (const part of nameParts(texts[u]!.slice(f.start, f.end))) {
+          known.push({ skeleton: skeletonOf(prepareText(part).text).chars, finding: f, utterance: u, namePart: true });
+        }
+      }
     }
   });
   if (known.length === 0) return findings.map((list) => [...list]);
@@ -102,13 +131,13 @@ export function addRepeats(
     for (const value of known) {
       if (value.utterance !== SEED) {
         const distance = Math.abs(value.utterance - u);
-        const window = value.skeleton.length >= options.longValue ? options.farWindow : options.nearWindow;
-        if (distance === 0 || distance > window) continue;
+        const window = value.skeleton.length >= options.longValue || value.namePart ? options.farWindow : options.nearWindow;
+        if ((distance === 0 && !value.namePart) || distance > window) continue;
       }
       for (let k = skeleton.chars.indexOf(value.skeleton); k !== -1; k = skeleton.chars.indexOf(value.skeleton, k + 1)) {
         const start = skeleton.at[k]!;
         const end = skeleton.at[k + value.skeleton.length - 1]! + 1;
-        if (!atBoundary(view.text, start, end)) continue;
+        if (!atBoundary(view.text, start, end) || (value.namePart && !kanjiBoundary(view.text, start, end))) continue;
         const range = toOriginalRange(view, start, end);
         extra.push({
           ...value.finding,

@@ -16,10 +16,12 @@ const LEGAL_FORMS: readonly string[] = [
 const LEGAL = new RegExp(LEGAL_FORMS.map((f) => f.replace(/[()]/g, "\\$&")).join("|"), "g");
 /** Suffixes that make a name an institution or a company. */
 const INSTITUTION_SUFFIX =
-  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
+  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|化成|保育園|幼稚園|警備保障|保障|エネルギー|マテリアル|クラブ|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
 /** Nouns that cannot be part of a name run (pronouns, counters, dependent nouns). */
 function nameNoun(t: Token): boolean {
   if (t.pos === "記号") return t.surface === "・" || t.surface === "&";
+  // kuromoji tags ASCII symbols after normalisation as nouns ( "(" as サ変接続): they are not names.
+  if (!/[\p{L}\p{N}]/u.test(t.surface)) return t.surface === "&";
   if (t.pos === "接頭詞") return false;
   if (t.pos === "名詞" && t.pos1 === "接尾") return t.pos2 !== "人名" && t.pos2 !== "助数詞"; // 工務|店, 市役|所
   return t.pos === "名詞" && !["代名詞", "非自立", "副詞可能", "数"].includes(t.pos1) && !GENERIC.test(t.surface);
@@ -29,8 +31,11 @@ function nameNoun(t: Token): boolean {
 function nounRun(tokens: readonly Token[], from: number, step: -1 | 1, max = 6): number {
   let i = from;
   while (i + step >= 0 && i + step < tokens.length && Math.abs(i + step - from) <= max && nameNoun(tokens[i + step]!)) {
+    // Leftwards, ・ joins katakana parts of one name (グローバル・ノヴァ) but not a category (プロ野球・…).
+    if (step === -1 && tokens[i + step]!.surface === "・" && !/^[\u30A1-\u30FA\u30FC]+$/.test(tokens[i + 2 * step]?.surface ?? "")) break;
     i += step;
   }
+  while (tokens[i]?.surface === "・" && i !== from) i -= step;
   // A run does not start with a suffix (店 in 工務店 needs 工務 before it).
   while (step === -1 && i < from && tokens[i]!.pos1 === "接尾") i++;
   return i;
@@ -136,12 +141,43 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     // Unknown words come out as 組織 too (Emily, SATO): only dictionary organisations count.
     if (t.pos1 === "固有名詞" && t.pos2 === "組織" && t.known) push(t.start, t.end, 0.4, "ipadic-organization");
   }
-  out.push(...agentCompanies(text, tokens), ...employers(text, tokens));
+  out.push(...agentCompanies(text, tokens), ...employers(text, tokens), ...affiliations(text, tokens));
+  // 会社（ミナト物流株式会社）, 宮城菜々子選手（湘南スイミングクラブ）: an affiliation in brackets.
+  for (const m of text.matchAll(/(?:会社|勤務先|勤め先|職場|学校|所属|選手|さん|氏|様)[（(](?<org>[^（()）、。\n]{2,20})[）)]/gu)) {
+    const org = m.groups?.["org"];
+    if (!org || /^\d+$/.test(org) || !/[\p{Script=Han}\u30A1-\u30FA\u30FCA-Za-z]/u.test(org)) continue;
+    const start = m.index + m[0].length - org.length - 1;
+    push(start, start + org.length, 0.8, "bracketed-affiliation");
+  }
   for (const m of text.matchAll(ENGLISH_EMPLOYER)) {
     const org = m.groups?.["org"];
     if (!org) continue;
     const start = m.index + m[0].length - org.length;
     push(start, start + org.length, 0.8, "english-employer");
+  }
+  return out;
+}
+
+/** A person with a title after の: 東西電機の山本社長, 北海ブリザードのFWルーカス・ベルナール. */
+const TITLED_PERSON = new RegExp(
+  "^の(?:FW|MF|DF|GK|選手|投手|捕手)?[\\p{Script=Han}\\u30A1-\\u30FA\\u30FC・]{1,10}?(?:社長|副社長|会長|専務|常務|取締役|部長|課長|係長|主任|教授|准教授|助教|講師|研究員|医師|院長|監督|コーチ|選手|投手|捕手|主将|代表|最高経営責任者|CEO|氏|[（(]\\d{1,3}[）)])",
+  "u",
+);
+
+/** The organisation a titled person belongs to (news style), unless it is only a place (東京の田中社長?). */
+function affiliations(text: string, tokens: readonly Token[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i]!.surface !== "の" || !TITLED_PERSON.test(text.slice(tokens[i]!.start, tokens[i]!.start + 24))) continue;
+    let k = i - 1;
+    while (k >= 0 && departmentToken(tokens[k]!)) k--;
+    if (k < 0 || !nameNoun(tokens[k]!)) continue;
+    const first = nounRun(tokens, k, -1);
+    const run = tokens.slice(first, k + 1);
+    const name = text.slice(tokens[first]!.start, tokens[k]!.end);
+    // The titled person is the evidence: any noun run of two characters or more (東西電機) will do.
+    if ([...name].length < 2 || run.every((t) => t.pos2 === "地域") || GENERIC.test(name) || isProvider(name)) continue;
+    out.push({ start: tokens[first]!.start, end: tokens[k]!.end, score: 0.8, patternName: "affiliation", labelBound: true });
   }
   return out;
 }

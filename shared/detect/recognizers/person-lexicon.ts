@@ -12,6 +12,9 @@ import type { Candidate } from "../recognizer.js";
 /** After a name: honorifics, titles, ranks, roles in news, and a parenthesised age. */
 export const NAME_FOLLOWER =
   /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻|[（(]\d{1,3}[）)]|と申します|といいます|と言います|でございます|です|より|宛|あて)/;
+/** After a given name: whose kin it is (颯太の母の松井です). */
+const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖父|両親|家族|担任|保護者)/;
+
 /** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
 export const NAME_LEADER =
   /(?:長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：])?\s?$/;
@@ -63,10 +66,20 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       const next = new RegExp(`^[ \\u3000](${HAN}{1,3})(?=[\\s、。,.!！?？/（(]|$|[はがのもと]|さん|様|です|宛)`, "u").exec(text.slice(m.index + run.length));
       if (next) best = { end: m.index + run.length + next[0].length, score: givenNameEntry(next[1]!) ? 0.85 : 0.8 };
     }
-    // 颯太くん, 長男の大翔: a given name alone, with an honorific or a kin word before it.
-    if (!best && run.length <= 3 && givenNameEntry(run) && (followed(text, m.index + run.length) || led(text, m.index)) && !ordinaryWord(tokens, m.index, m.index + run.length)) {
-      best = { end: m.index + run.length, score: 0.8 };
+    // 颯太くん, 長男の大翔, 颯太の母: a given name alone, with an honorific or a kin word around it.
+    const end = m.index + run.length;
+    const kin = KIN_AFTER.test(text.slice(end, end + 6));
+    if (!best && run.length <= 3 && givenNameEntry(run) && (followed(text, end) || led(text, m.index) || kin) && !ordinaryWord(tokens, m.index, end)) {
+      best = { end, score: 0.8 };
     }
+    // 葉月五段, 山下様: a surname alone before a title or honorific (not です: 大阪です is an answer).
+    if (!best && run.length <= 4 && surnameEntry(run) && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && !ordinaryWord(tokens, m.index, end)) {
+      best = { end, score: 0.85 };
+    }
+    // （西村）, a name alone on its line: a surname the lexicon knows, set apart.
+    const lineAlone = /(?:^|\n)$/.test(text.slice(0, m.index)) && /^(?:\n|$)/.test(text.slice(end));
+    const bracketed = /[（(]$/.test(text.slice(0, m.index)) && /^[）)]/.test(text.slice(end));
+    if (!best && run.length <= 4 && surnameEntry(run) && (lineAlone || bracketed)) best = { end, score: 0.75 };
     if (best) out.push({ start: m.index, end: best.end, score: best.score, patternName: "lexicon-kanji", labelBound: true });
   }
   return out;
@@ -126,10 +139,27 @@ function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
   return out;
 }
 
+/** Kin and role words that take さん but are not names (妹さん, 奥さん). */
+const KIN_WORDS = new Set(["妹", "弟", "兄", "姉", "娘", "孫", "夫", "妻", "奥", "嫁", "婿", "父", "母", "客", "皆", "隣", "親", "子", "坊", "神"]);
+
+/** 光ちゃん, 兄の遼, 原さん: a single-kanji name needs an honorific or a kin word. */
+function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu"))) {
+    const end = m.index + 1;
+    const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
+    const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫)の$/.test(text.slice(Math.max(0, m.index - 3), m.index));
+    if (!(honorific || kin) || !(givenNameEntry(m[0]) || surnameEntry(m[0])) || KIN_WORDS.has(m[0])) continue;
+    if (tokens.some((t) => t.start <= m.index && t.end >= end && t.end - t.start > 1)) continue; // part of a word
+    out.push({ start: m.index, end, score: 0.75, patternName: "lexicon-single-kanji", labelBound: true });
+  }
+  return out;
+}
+
 /**
  * @example
  * lexiconNames("長男の大翔が17で", tokens) // → [{ start: 3, end: 5, … }]
  */
 export function lexiconNames(text: string, tokens: readonly Token[]): Candidate[] {
-  return [...kanjiNames(text, tokens), ...kanaNames(text), ...romajiNames(text), ...dottedNames(text, tokens)];
+  return [...kanjiNames(text, tokens), ...singleKanjiNames(text, tokens), ...kanaNames(text), ...romajiNames(text), ...dottedNames(text, tokens)];
 }

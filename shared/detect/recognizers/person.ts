@@ -34,7 +34,7 @@ const ROLE_NOUNS = new Set([
   "園長", "校長", "会長", "係長", "次長", "室長", "局長", "署長", "運転手", "看護師", "ドライバー", "ヘルパー", "スタッフ", "ガイド",
   "ママ", "パパ", "ナース", "コーチ", "オーナー", "マスター", "シェフ", "トレーナー", "インストラクター", "カウンセラー", "デザイナー",
   "エンジニア", "メンバー", "ファン", "ユーザー", "ゲスト", "ホスト", "クライアント", "パートナー", "リーダー", "マネージャー", "チーフ",
-  "お客", "神", "仏", "王", "殿", "お疲れ", "ご苦労", "みな", "みんな", "営業", "受付", "事務", "配達", "業者", "大工", "職人",
+  "お客", "神", "仏", "王", "殿", "妹", "弟", "孫", "夫", "妻", "婿", "お疲れ", "ご苦労", "みな", "みんな", "営業", "受付", "事務", "配達", "業者", "大工", "職人",
 ]);
 
 const KATAKANA_WORD = /^[\u30A1-\u30FA\u30FC]+(?:・[\u30A1-\u30FA\u30FC]+)*$/;
@@ -48,6 +48,8 @@ function isNameToken(t: Token): boolean {
 /** A word that becomes a name only through its context (スズキと申します, マイクさん, 空ちゃん, rare surnames). */
 function mayBeName(t: Token): boolean {
   if (t.pos !== "名詞" || ROLE_NOUNS.has(t.surface)) return false;
+  if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
+
   if (t.pos1 === "固有名詞" || !t.known) return KANJI_WORD.test(t.surface) || KATAKANA_WORD.test(t.surface) || /^[A-Za-z]+$/.test(t.surface);
   // Ordinary nouns: a single kanji (空ちゃん, 翼くん) or a katakana word (マイクさん).
   return t.pos1 === "一般" && ((KANJI_WORD.test(t.surface) && t.surface.length === 1) || KATAKANA_WORD.test(t.surface));
@@ -168,7 +170,7 @@ function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
     if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.65, patternName: "vocative", labelBound: true });
   }
   // さくらさん, ゆいちゃん: a hiragana word set off before an honorific.
-  for (const m of text.matchAll(/(?<![\u3041-\u309F])[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?![\u3041-\u309F]{0,1}[たてでにもがはを]?[\u3041-\u309F]))/g)) {
+  for (const m of text.matchAll(/(?:(?<=[のはがもとを、。\s！!？?「])|(?<![\u3041-\u309F]))[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?:[^\u3041-\u309F]|[もはがのにとへをや]|です|$))/g)) {
     if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)/.test(m[0])) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.7, patternName: "kana-honorific", labelBound: true });
     }
