@@ -16,7 +16,7 @@ const LEGAL_FORMS: readonly string[] = [
 const LEGAL = new RegExp(LEGAL_FORMS.map((f) => f.replace(/[()]/g, "\\$&")).join("|"), "g");
 /** Suffixes that make a name an institution or a company. */
 const INSTITUTION_SUFFIX =
-  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|化成|保育園|幼稚園|警備保障|保障|エネルギー|マテリアル|クラブ|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
+  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|化成|保育園|幼稚園|警備保障|保障|エネルギー|マテリアル|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
 /** Nouns that cannot be part of a name run (pronouns, counters, dependent nouns). */
 function nameNoun(t: Token): boolean {
   if (t.pos === "記号") return t.surface === "・" || t.surface === "&";
@@ -53,7 +53,7 @@ function tokenAt(tokens: readonly Token[], offset: number, edge: "start" | "end"
 /** Words that say the organisation is someone's: employer, school, workplace. */
 const TIED = /勤め|勤務|働い|働き|在籍|所属|の者|社員|職員|から参りました|申します|でございます|の担当|に通って|通ってい|の学生|生徒|卒業|出身|入社|転職|内定|派遣|出向|経営|代表|勤めて|務めて|の社長|の部長|の課長|教授|先生|選手|監督|看護師|医師|院長|に勤|で働|うちの会社|弊社|当社|御社|貴社/;
 /** Words that say it is a provider: an account, a card, a contract, a purchase. */
-const PROVIDED = /口座|振込|振り込|引き落と|支店|カード|契約|加入|保険に入|利用|使って|申し込|購入|注文|届い|配達|送って|アプリ|で買|に問い合わせ|のサイト|ATM|窓口/;
+const PROVIDED = /口座|振込|振り込|引き落と|支店|カード|契約|加入|保険に入|利用|使って|申し込|購入|注文|届い|配達|送って|アプリ|で買|に問い合わせ|のサイト|ATM|窓口|提携|取引先|共同研究|予約チャット|予約アシスタント|ポジション|求人|の案件/;
 /** Generic words, not names, that stand where an agent's company would (弊社営業部の…). */
 const GENERIC = /^(?:弊社|当社|御社|貴社|こちら|私|わたくし|担当|営業|受付|本社|支社|会社|当店|当院|当行|お客様|カスタマー|サポート|本日)$/;
 /** Department words between a company and a person (営業部の山口). */
@@ -81,7 +81,7 @@ function scored(text: string, start: number, end: number, base: number, patternN
 
 /** Department and desk words between a company and a person (営業部, お客様センター, 受付デスク). */
 function departmentToken(t: Token): boolean {
-  return /(?:部|課|室|係|センター|窓口|デスク|チーム|事業部|本部|支店|営業所|グループ)$/.test(t.surface) || /^(?:お客様|カスタマー|サポート|受付|営業|総務|経理|人事|開設|口座|相談|コール|問い合わせ|お問い合わせ|担当|人材紹介|紹介)$/.test(t.surface);
+  return /(?:部|課|室|係|センター|窓口|デスク|チーム|事業部|本部|支店|営業所|グループ)$/.test(t.surface) || /^(?:お客様|カスタマー|サポート|受付|営業|総務|経理|人事|開設|口座|相談|コール|問い合わせ|お問い合わせ|担当|人材紹介|紹介|サービス|契約|契約者|会員|ご|お)$/.test(t.surface);
 }
 
 /** The company before an agent's self-introduction: "<company>[department]の<person>と申します/でございます/です". */
@@ -175,8 +175,11 @@ function affiliations(text: string, tokens: readonly Token[]): Candidate[] {
     const first = nounRun(tokens, k, -1);
     const run = tokens.slice(first, k + 1);
     const name = text.slice(tokens[first]!.start, tokens[k]!.end);
-    // The titled person is the evidence: any noun run of two characters or more (東西電機) will do.
-    if ([...name].length < 2 || run.every((t) => t.pos2 === "地域") || GENERIC.test(name) || isProvider(name)) continue;
+    // The titled person is the evidence: any noun run of two characters or more (東西電機) will do, but not a
+    // single dictionary word (テニスの, 上司の, 長男の, 衆院議員の: a field, a relation or a role).
+    const single = run.length === 1 && run[0]!.known && run[0]!.pos1 !== "固有名詞";
+    const role = /(?:議員|学者|者|家|手|員|長|役|職|議)$/.test(name);
+    if ([...name].length < 2 || single || role || run.every((t) => t.pos2 === "地域") || GENERIC.test(name) || isProvider(name)) continue;
     out.push({ start: tokens[first]!.start, end: tokens[k]!.end, score: 0.8, patternName: "affiliation", labelBound: true });
   }
   return out;

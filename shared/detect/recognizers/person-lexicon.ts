@@ -9,9 +9,25 @@ import type { Candidate } from "../recognizer.js";
  * Rina), and foreign names with ・ (ジェームズ・ウォーカー).
  */
 
-/** After a name: honorifics, titles, ranks, roles in news, and a parenthesised age. */
-export const NAME_FOLLOWER =
-  /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻|[（(]\d{1,3}[）)]|と申します|といいます|と言います|でございます|です|より|宛|あて)/;
+/** Honorifics, titles, ranks and news roles that follow a name (never part of it, policy rule 4). */
+export const TITLES =
+  "さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻";
+/** After a name: a title (not followed by more kanji: 選手権 is not 選手), a self-introduction, or an age. */
+export const NAME_FOLLOWER = new RegExp(
+  `^(?:(?:${TITLES}|と申します|といいます|と言います|でございます|です|より|宛|あて)(?![\\p{Script=Han}])|[（(]\\d{1,3}[）)])`,
+  "u",
+);
+/** Honorifics proper: enough on their own for a given name or a kana word (です is not). */
+const HONORIFIC_ONLY = /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师)/;
+/** Words that are honorifics or particles, never names in kana (さん in 榊原宗観さん). */
+const NOT_KANA_NAME = /^(?:さん|さま|くん|ちゃん|せんせい|です|でした|ます|から|まで|より|など|ほど|だけ)/;
+
+/** 原っぱの原, 恵むの恵: a kanji explained by a word that contains it is the spelling, not the name. */
+export function explainedKanji(text: string, start: number, end: number): boolean {
+  const kanji = text.slice(start, end);
+  if ([...kanji].length !== 1) return false;
+  return new RegExp(`${kanji}[^、。,.\\s]{0,4}の$`, "u").test(text.slice(Math.max(0, start - 7), start));
+}
 /** After a given name: whose kin it is (颯太の母の松井です). */
 const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖父|両親|家族|担任|保護者)/;
 
@@ -69,7 +85,8 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     // 颯太くん, 長男の大翔, 颯太の母: a given name alone, with an honorific or a kin word around it.
     const end = m.index + run.length;
     const kin = KIN_AFTER.test(text.slice(end, end + 6));
-    if (!best && run.length <= 3 && givenNameEntry(run) && (followed(text, end) || led(text, m.index) || kin) && !ordinaryWord(tokens, m.index, end)) {
+    const honorific = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(text.slice(end, end + 3));
+    if (!best && run.length <= 3 && givenNameEntry(run) && (honorific || led(text, m.index) || kin) && !ordinaryWord(tokens, m.index, end)) {
       best = { end, score: 0.8 };
     }
     // 葉月五段, 山下様: a surname alone before a title or honorific (not です: 大阪です is an answer).
@@ -103,8 +120,15 @@ function kanaNames(text: string): Candidate[] {
       continue;
     }
     const reading = surname ?? givenReading(w[0]);
-    const context = followed(text, end) || led(text, start);
-    if (reading && context && (!reading.ambiguous || followed(text, end))) {
+    if (NOT_KANA_NAME.test(w[0])) continue;
+    // です alone makes a name only of a word said first (はい、スズキです), not of one inside a sentence
+    // (…のレンジです); hiragana words need an honorific (やお部屋 is や + お部屋).
+    const after = text.slice(end, end + 4);
+    const honorific = HONORIFIC_ONLY.test(after);
+    const firstWord = /(?:^|[、。\s!！?？]|はい|私は|わたしは)$/.test(text.slice(Math.max(0, start - 4), start));
+    const hiragana = /^[\u3041-\u3096]/.test(w[0]);
+    const context = honorific || led(text, start) || (!hiragana && followed(text, end) && (firstWord || !/^です/.test(after)));
+    if (reading && context && (!reading.ambiguous || honorific) && (!hiragana || honorific)) {
       // Hiragana before です is also a copula's subject: keep it only with a name-like reading.
       end = start + w[0].length;
       out.push({ start, end, score: 0.8, patternName: "lexicon-kana", labelBound: true });
@@ -113,13 +137,16 @@ function kanaNames(text: string): Candidate[] {
   return out;
 }
 
+/** English words that are also romaji of some name (Hi, Mr, Ken, Mine): not names in a pair. */
+const ENGLISH_WORDS = new Set(["hi", "hey", "mr", "ms", "mrs", "dr", "my", "me", "mine", "the", "and", "see", "you", "are", "so", "no", "to", "do", "go", "man", "can", "dear", "hello", "thanks", "sorry", "good", "nice", "great", "yes", "ok", "okay", "team", "kind", "regards", "best", "all", "one", "make", "take", "come", "sake", "sushi", "tokyo", "osaka", "kyoto", "japan"]);
+
 /** Romaji: NAKAMURA Rina, Kenta Ono, TSUBASA ASANO — one surname and one given name from the lexicon. */
 function romajiNames(text: string): Candidate[] {
   const out: Candidate[] = [];
   for (const m of text.matchAll(ROMAN_PAIR)) {
     const [a, b] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     const pair = (romajiSurname(a) && romajiGiven(b)) || (romajiGiven(a) && romajiSurname(b));
-    if (pair && a.length >= 2 && b.length >= 2) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "lexicon-romaji", labelBound: true });
+    if (pair && a.length >= 3 && b.length >= 2 && !ENGLISH_WORDS.has(a) && !ENGLISH_WORDS.has(b)) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "lexicon-romaji", labelBound: true });
   }
   return out;
 }
@@ -149,7 +176,7 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
     const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫)の$/.test(text.slice(Math.max(0, m.index - 3), m.index));
-    if (!(honorific || kin) || !(givenNameEntry(m[0]) || surnameEntry(m[0])) || KIN_WORDS.has(m[0])) continue;
+    if (!(honorific || kin) || !(givenNameEntry(m[0]) || surnameEntry(m[0])) || KIN_WORDS.has(m[0]) || explainedKanji(text, m.index, end)) continue;
     if (tokens.some((t) => t.start <= m.index && t.end >= end && t.end - t.start > 1)) continue; // part of a word
     out.push({ start: m.index, end, score: 0.75, patternName: "lexicon-single-kanji", labelBound: true });
   }

@@ -1,6 +1,6 @@
 import type { Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
-import { lexiconNames, NAME_FOLLOWER } from "./person-lexicon.js";
+import { explainedKanji, lexiconNames, TITLES } from "./person-lexicon.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -9,8 +9,8 @@ import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
  * never part of the span (policy rule 4) and never proof on their own (お客様, 奥様, 患者様 are not names).
  */
 
-/** After a name: honorifics and titles (the lexicon module's list, plus English -san). */
-const HONORIFIC = new RegExp(`${NAME_FOLLOWER.source.replace(/\|と申します.*$/, ")")}|^(?:サン|せんせい|家の|様方|-san|san\\b)`);
+/** After a name: honorifics and titles. */
+const HONORIFIC = new RegExp(`^(?:(?:${TITLES})(?![\\p{Script=Han}])|サン|せんせい|家の|様方|-san|san\\b|[（(]\\d{1,3}[）)])`, "u");
 /** After a name: self-introductions and answers (山田と申します, 山田です). */
 const SELF_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|という者|と言う者|です|でございます|でした|だよ|だけど|と言いまして)/;
 /** Before a name: the question or the role that introduces it. */
@@ -26,7 +26,7 @@ const NOT_PERSON_SURFACE = /(?:急便|運輸|銀行|商事|物産|工業|建設|
 const ENGLISH_NAME =
   /(?:\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|My name is|my name is|I'm|I am|call me|name is|name as|This is)[,]?\s+)(?<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})(?![A-Za-z])/g;
 /** Capitalised words that follow those cues without being names. */
-const NOT_ENGLISH_NAME = /^(?:Japanese|Korean|Chinese|American|English|British|French|German|Vietnamese|Sorry|Fine|Good|Great|Happy|Ready|Here|Back|Not|So|Very|Really|Just|Still|Also|Going|Looking|Everyone|All|There|Team|Sir|Madam|Teacher|Sensei|OK|Okay|Yes|No|I|The|A|An|In|At|On|From|With|To|For|And|But|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Japan|Tokyo)$/;
+const NOT_ENGLISH_NAME = /^(?:Mr|Ms|Mrs|Dr|Prof|Hi|Hello|Hey|Dear|Bot|Japanese|Korean|Chinese|American|English|British|French|German|Vietnamese|Sorry|Fine|Good|Great|Happy|Ready|Here|Back|Not|So|Very|Really|Just|Still|Also|Going|Looking|Everyone|All|There|Team|Sir|Madam|Teacher|Sensei|OK|Okay|Yes|No|I|The|A|An|In|At|On|From|With|To|For|And|But|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Japan|Tokyo)$/;
 /** Words that take さん/様 but are roles or kin, not names (お客さん, 運転手さん, ドライバーさん). */
 const ROLE_NOUNS = new Set([
   "客", "奥", "嫁", "娘", "兄", "姉", "坊", "婆", "爺", "皆", "隣", "親", "母", "父", "主人", "旦那", "息子", "孫", "先輩", "後輩",
@@ -128,7 +128,7 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   const glued = (re: RegExp) => re.test(text[span.start - 1] ?? "") || re.test(text[span.end] ?? "");
   if (/^[\u30A1-\u30FA\u30FC]/.test(surface) && glued(/[\u30A1-\u30FA\u30FC]/)) return 0;
   if (/^[\u3041-\u309F]+$/.test(surface) && /[\u3041-\u309F]/.test(text[span.start - 1] ?? "") && !/[はがもをにのとへ、]/.test(text[span.start - 1] ?? "")) return 0;
-  if (NOT_PERSON_AFTER.test(after) || NOT_PERSON_SURFACE.test(surface) || PROVIDERS.has(surface)) return 0;
+  if (NOT_PERSON_AFTER.test(after) || NOT_PERSON_SURFACE.test(surface) || PROVIDERS.has(surface) || explainedKanji(text, span.start, span.end)) return 0;
   const precededByPrefix = /[おご御]$/.test(before); // お客さん, ご主人様
   const honorific = HONORIFIC.test(after) && !precededByPrefix;
   const introduced = SELF_INTRO.test(after) || INTRODUCED.test(before);
