@@ -32,7 +32,8 @@ export interface KnownValue {
 const SEED = -1;
 const SKELETON_CHAR = /[\p{L}\p{N}]/u;
 const ASCII_ALNUM = /[A-Za-z0-9]/;
-const KANA = /[\u3041-\u30FF]/u;
+const HIRAGANA = /[\u3041-\u309F]/u;
+const KATAKANA = /[\u30A0-\u30FF]/u;
 
 interface Skeleton {
   readonly chars: string;
@@ -78,7 +79,12 @@ function nameParts(name: string): string[] {
 /** A match must not be the middle of a longer word of the same kind. */
 function atBoundary(view: string, start: number, end: number): boolean {
   const edge = (inside: string | undefined, outside: string | undefined) =>
-    outside === undefined || !((ASCII_ALNUM.test(inside ?? "") && ASCII_ALNUM.test(outside)) || (KANA.test(inside ?? "") && KANA.test(outside)));
+    outside === undefined ||
+    !(
+      (ASCII_ALNUM.test(inside ?? "") && ASCII_ALNUM.test(outside)) ||
+      (HIRAGANA.test(inside ?? "") && HIRAGANA.test(outside)) ||
+      (KATAKANA.test(inside ?? "") && KATAKANA.test(outside))
+    );
   return edge(view[start], view[start - 1]) && edge(view[end - 1], view[end]);
 }
 

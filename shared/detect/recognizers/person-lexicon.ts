@@ -33,7 +33,7 @@ const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖�
 
 /** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
 export const NAME_LEADER =
-  /(?:長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：])?\s?$/;
+  /(?:上の|下の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：])?\s?$/;
 
 const HAN = "[\\p{Script=Han}々ヶ]";
 const KANJI_RUN = new RegExp(`${HAN}{2,8}`, "gu");
@@ -76,6 +76,11 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
         break;
       }
       if (best) break;
+    }
+    // 白石ひなのさん: a surname and a given name written in hiragana, before an honorific.
+    if (!best && surnameEntry(run)) {
+      const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏)/u.exec(text.slice(m.index + run.length));
+      if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
     if (!best && surnameEntry(run) && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
@@ -183,10 +188,65 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   return out;
 }
 
+/** Agents and staff referred to by name: 岬が承りました, 原が担当いたします, 山下がお待ちしています. */
+const STAFF_VERB = /^(?:が(?:承り|担当|対応|お待ち|伺い|ご案内|お伺い|参り|お電話)|を(?:呼んで|お呼び)|でした[。!！]?$|まで(?:ご連絡|お問い合わせ))/;
+/** The whole word before a strong self-introduction (小鳥遊と申します), whatever the dictionary makes of it. */
+const INTRODUCED_WORD = /(?<![\p{Script=Han}々\u30A1-\u30FA\u30FC])(?:[\p{Script=Han}々]{1,5}|[\u30A1-\u30FA\u30FC]{2,8})(?=と申します|と申し|といいます|と言います|でございます)/gu;
+const NOT_A_NAME = /^(?:者|担当|担当者|私|わたくし|当社|弊社|当店|当院|当方|こちら|本日|以上|代表|窓口|事務局|係|係員|受付|営業|スタッフ|サポート)$|(?:会社|株式会社|銀行|病院|医院|大学|センター|部|課|室|店|社)$/u;
+/** 吉岡、宇野、東の3氏 / 山田、鈴木らが: names listed before 各氏, 両氏, N氏 or ら. */
+const NAME_LIST = /(?<![\p{Script=Han}々])(?:[\p{Script=Han}々]{1,4}、){1,5}[\p{Script=Han}々]{1,4}(?=の(?:\d+|[二三四五六七八九十]+|両|各)氏|ら[がはのと、])/gu;
+
+function staffAndListNames(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(INTRODUCED_WORD)) {
+    if (NOT_A_NAME.test(m[0])) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, score: 0.85, patternName: "introduced-word", labelBound: true });
+  }
+  for (const m of text.matchAll(new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu"))) {
+    if (!STAFF_VERB.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6)) || NOT_A_NAME.test(m[0])) continue;
+    if (!(surnameEntry(m[0]) || givenNameEntry(m[0]))) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "staff-name", labelBound: true });
+  }
+  for (const m of text.matchAll(NAME_LIST)) {
+    let at = m.index;
+    for (const name of m[0].split("、")) {
+      if (surnameEntry(name) || givenNameEntry(name) || name.length >= 2) out.push({ start: at, end: at + name.length, score: 0.8, patternName: "name-list", labelBound: true });
+      at += name.length + 1;
+    }
+  }
+  return out;
+}
+
+/** What an answer to "お名前は？" starts with: a kanji or kana word before です (はい、森です / なかむらです). */
+const ASKS_NAME = /お名前|ご氏名|氏名|フルネーム|どちら様|どなた|お名前を|name\?|your name/i;
+const ANSWER_NAME = /^(?:はい[、,]?\s?|えー[、,]?\s?|あ[、,]\s?)*(?<name>[\p{Script=Han}々]{1,6}|[\u30A1-\u30FA\u30FC]{2,10}|[\u3041-\u3096\u30FC]{2,8}?)(?=です|と申します|といいます|でございます|[。、\s]|$)/u;
+
+/**
+ * The name given in answer to a question asking for it.
+ *
+ * @example
+ * nameAnswer("お名前をお願いします。", "はい、なかむらです。") // → PERSON over なかむら
+ */
+export function nameAnswer(question: string, answer: string): Candidate[] {
+  if (!ASKS_NAME.test(question)) return [];
+  const m = ANSWER_NAME.exec(answer);
+  const name = m?.groups?.["name"];
+  if (!m || !name || NOT_A_NAME.test(name) || /^(?:はい|いいえ|そう|ちょっと|えっと)$/.test(name)) return [];
+  const start = m[0].length - name.length;
+  return [{ start, end: start + name.length, score: 0.85, patternName: "name-answer", labelBound: true }];
+}
+
 /**
  * @example
  * lexiconNames("長男の大翔が17で", tokens) // → [{ start: 3, end: 5, … }]
  */
 export function lexiconNames(text: string, tokens: readonly Token[]): Candidate[] {
-  return [...kanjiNames(text, tokens), ...singleKanjiNames(text, tokens), ...kanaNames(text), ...romajiNames(text), ...dottedNames(text, tokens)];
+  return [
+    ...kanjiNames(text, tokens),
+    ...singleKanjiNames(text, tokens),
+    ...kanaNames(text),
+    ...romajiNames(text),
+    ...dottedNames(text, tokens),
+    ...staffAndListNames(text),
+  ];
 }
