@@ -1,4 +1,4 @@
-import type { Token } from "../../text/tokenizer.js";
+import { getTokenizer, type Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
@@ -16,7 +16,7 @@ const LEGAL_FORMS: readonly string[] = [
 const LEGAL = new RegExp(LEGAL_FORMS.map((f) => f.replace(/[()]/g, "\\$&")).join("|"), "g");
 /** Suffixes that make a name an institution or a company. */
 const INSTITUTION_SUFFIX =
-  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|化成|保育園|幼稚園|警備保障|保障|エネルギー|マテリアル|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
+  /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|インターナショナルスクール|スクール|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|化成|保育園|幼稚園|警備保障|保障|エネルギー|マテリアル|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
 /** Nouns that cannot be part of a name run (pronouns, counters, dependent nouns). */
 function nameNoun(t: Token): boolean {
   if (t.pos === "記号") return t.surface === "・" || t.surface === "&";
@@ -50,8 +50,11 @@ function tokenAt(tokens: readonly Token[], offset: number, edge: "start" | "end"
   return tokens.findIndex((t) => (edge === "start" ? t.start === offset : t.end === offset));
 }
 
+/** Questions whose answer is someone's employer or school. */
+const ASKS_ORGANIZATION = /お勤め先|勤務先|勤め先|会社名|ご所属|所属先|学校名|どちらにお勤め|どちらの会社|お仕事先|work for|company name/i;
+
 /** Words that say the organisation is someone's: employer, school, workplace. */
-const TIED = /勤め|勤務|働い|働き|在籍|所属|の者|社員|職員|から参りました|申します|でございます|の担当|に通って|通ってい|の学生|生徒|卒業|出身|入社|転職|内定|派遣|出向|経営|代表|勤めて|務めて|の社長|の部長|の課長|教授|先生|選手|監督|看護師|医師|院長|に勤|で働|うちの会社|弊社|当社|御社|貴社/;
+const TIED = /前職|勤務先|勤め先|職場|勤め|勤務|働い|働き|在籍|所属|の者|社員|職員|から参りました|申します|でございます|の担当|に通って|通ってい|の学生|生徒|卒業|出身|入社|転職|内定|派遣|出向|経営|代表|勤めて|務めて|の社長|の部長|の課長|教授|先生|選手|監督|看護師|医師|院長|に勤|で働|うちの会社|弊社|当社|御社|貴社/;
 /** Words that say it is a provider: an account, a card, a contract, a purchase. */
 const PROVIDED = /口座|振込|振り込|引き落と|支店|カード|契約|加入|保険に入|利用|使って|申し込|購入|注文|届い|配達|送って|アプリ|で買|に問い合わせ|のサイト|ATM|窓口|提携|取引先|共同研究|予約チャット|予約アシスタント|ポジション|求人|の案件/;
 /** Generic words, not names, that stand where an agent's company would (弊社営業部の…). */
@@ -118,9 +121,16 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
   // 株式会社北斗物産 / 山本工務店株式会社: the legal form with the name run next to it.
   for (const m of text.matchAll(LEGAL)) {
     const end = m.index + m[0].length;
+    // 株式会社はるかぜ不動産: the name may be hiragana up to a company word.
+    const spelled = /^[\u3041-\u3096\u30A1-\u30FA\u30FC\p{Script=Han}A-Za-z0-9・&]{0,12}?(?:不動産|商事|物産|工業|建設|電機|設計|保険|銀行|運輸|食品|製作所|工務店|システムズ|ホールディングス|テック|サービス)/u.exec(text.slice(end));
     const next = tokenAt(tokens, end, "start");
     if (next !== -1 && nameNoun(tokens[next]!)) {
-      push(m.index, tokens[nounRun(tokens, next, 1)]!.end, 0.85, "legal-form-before");
+      const runEnd = tokens[nounRun(tokens, next, 1)]!.end;
+      push(m.index, Math.max(runEnd, spelled ? end + spelled[0].length : 0), 0.85, "legal-form-before");
+      continue;
+    }
+    if (spelled) {
+      push(m.index, end + spelled[0].length, 0.85, "legal-form-before");
       continue;
     }
     const previous = tokenAt(tokens, m.index, "end");
@@ -132,10 +142,14 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     if (!INSTITUTION_SUFFIX.test(t.surface) || !nameNoun(t)) continue;
     const first = nounRun(tokens, i, -1);
     if (first === i && INSTITUTION_SUFFIX.exec(t.surface)![0] === t.surface) continue; // a bare 病院 or 大学
+    // ひまわり保育園, しらさぎ信用金庫: a hiragana name kuromoji cuts into pieces.
+    let start = tokens[first]!.start;
+    const hiragana = /(?:^|[^\u3041-\u3096])([\u3041-\u3096]{2,7})$/.exec(text.slice(Math.max(0, start - 8), start));
+    if (hiragana) start -= hiragana[1]!.replace(/^[はがをにでともへの](?=[\u3041-\u3096]{2})/, "").length;
     // 保険証券, 総合病院: ordinary words before the suffix do not make a name.
-    if (!tokens.slice(first, i + 1).some(nameLike)) continue;
+    if (start === tokens[first]!.start && !tokens.slice(first, i + 1).some(nameLike)) continue;
     // Banks, insurers and brokers are named as providers far more often than as employers.
-    push(tokens[first]!.start, t.end, /(?:銀行|信用金庫|信用組合|証券|保険|損保|生命|海上|火災)$/.test(t.surface) ? 0.4 : 0.55, "institution");
+    push(start, t.end, /(?:銀行|信用金庫|信用組合|証券|保険|損保|生命|海上|火災)$/.test(t.surface) ? 0.4 : 0.55, "institution");
   }
   for (const t of tokens) {
     // Unknown words come out as 組織 too (Emily, SATO): only dictionary organisations count.
@@ -213,5 +227,17 @@ export const organizationRecognizer: Recognizer = {
   entity: "ORGANIZATION",
   description: "Employers, schools, hospitals: legal forms, institution suffixes, IPADIC 組織, agents' companies",
   find: findOrganizations,
+  // しらさぎ信用金庫です。 after お勤め先は？: the organisation an answer names first is the one asked for.
+  findAnswer: (question, answer) => {
+    if (!ASKS_ORGANIZATION.test(question)) return [];
+    const tokens = getTokenizer().tokenize(answer);
+    const found = findOrganizations(answer, { tokens }).filter((c) => c.start < 12);
+    if (found.length > 0) return found.map((c) => ({ ...c, score: Math.max(c.score, 0.85), patternName: `${c.patternName}-answer` }));
+    const run = /^(?:はい[、,]?\s?|えー[、,]?\s?|あ[、,]\s?)*(?<org>[\p{Script=Han}\u30A1-\u30FA\u30FC\u3041-\u3096A-Za-z0-9・&]{2,20}?)(?=です|でございます|に勤め|で働|[。、]|$)/u.exec(answer);
+    const org = run?.groups?.["org"];
+    if (!run || !org || GENERIC.test(org) || /^(?:はい|いいえ|そう|会社員|無職|主婦|学生|自営業|パート)$/.test(org)) return [];
+    const start = run[0].length - org.length;
+    return [{ start, end: start + org.length, score: 0.8, patternName: "answered-organization", labelBound: true }];
+  },
   needsTokens: true,
 };
