@@ -2,8 +2,10 @@ import { ConfigError } from "../errors.js";
 import type { AnalyzerConfig } from "../schema/analyzer-config.js";
 import type { NlpArtifacts, Recognizer } from "./recognizer.js";
 import { accountIdRecognizer } from "./recognizers/account-id.js";
+import { ageRecognizer } from "./recognizers/age.js";
 import { bankAccountRecognizer } from "./recognizers/bank-account.js";
 import { creditCardRecognizer } from "./recognizers/credit-card.js";
+import { dateOfBirthRecognizer } from "./recognizers/date-of-birth.js";
 import { driversLicenseRecognizer } from "./recognizers/drivers-license.js";
 import { emailRecognizer } from "./recognizers/email.js";
 import { ipAddressRecognizer } from "./recognizers/ip-address.js";
@@ -36,6 +38,8 @@ export const BUILT_IN_RECOGNIZERS: readonly Recognizer[] = [
   personRecognizer,
   organizationRecognizer,
   locationRecognizer,
+  dateOfBirthRecognizer,
+  ageRecognizer,
 ];
 
 /**
