@@ -2,6 +2,7 @@ import { ConfigError } from "../errors.js";
 import type { AnalyzerConfig } from "../schema/analyzer-config.js";
 import type { NlpArtifacts, Recognizer } from "./recognizer.js";
 import { accountIdRecognizer } from "./recognizers/account-id.js";
+import { addressRecognizer } from "./recognizers/address.js";
 import { ageRecognizer } from "./recognizers/age.js";
 import { bankAccountRecognizer } from "./recognizers/bank-account.js";
 import { creditCardRecognizer } from "./recognizers/credit-card.js";
@@ -38,6 +39,7 @@ export const BUILT_IN_RECOGNIZERS: readonly Recognizer[] = [
   personRecognizer,
   organizationRecognizer,
   locationRecognizer,
+  addressRecognizer,
   dateOfBirthRecognizer,
   ageRecognizer,
 ];

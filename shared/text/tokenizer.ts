@@ -77,10 +77,13 @@ function buildTokenizer(dicPath: string): Tokenizer {
   return {
     tokenize(text: string): Token[] {
       const out: Token[] = [];
-      for (const t of kuromojiTokenizer.tokenize(text)) {
+      // kuromoji's dictionary lookup can fail on characters beyond the BMP (𠮷, emoji) and lone surrogates:
+      // they become same-length BMP symbols, so every offset still points into the original text.
+      const safe = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "\u25A1\u25A1").replace(/[\uD800-\uDFFF]/g, "\u25A1");
+      for (const t of kuromojiTokenizer.tokenize(safe)) {
         const start = t.word_position - 1;
         out.push({
-          surface: t.surface_form,
+          surface: text.slice(start, start + t.surface_form.length),
           start,
           end: start + t.surface_form.length,
           pos: t.pos,

@@ -84,9 +84,12 @@ describe("createEngine().anonymizeConversation", () => {
     // Assess
     expect(result.conversation).toEqual({
       ...input,
-      utterances: [{ index: 0, speaker: "spk_1", role: "customer", startMs: 1200, endMs: 4500, text: "𠮷田です。携帯は<PHONE_1>です" }],
+      utterances: [{ index: 0, speaker: "spk_1", role: "customer", startMs: 1200, endMs: 4500, text: "<PERSON_1>です。携帯は<PHONE_1>です" }],
     });
-    expect(result.utterances[0]?.entities).toEqual([{ entity: "PHONE", operator: "replace", start: 9, end: 22, outStart: 9, outEnd: 18 }]);
+    expect(result.utterances[0]?.entities).toEqual([
+      { entity: "PERSON", operator: "replace", start: 0, end: 3, outStart: 0, outEnd: 10 },
+      { entity: "PHONE", operator: "replace", start: 9, end: 22, outStart: 16, outEnd: 25 },
+    ]);
   });
 
   it("does not change its input", () => {

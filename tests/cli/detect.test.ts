@@ -93,14 +93,17 @@ describe("tokumei detect: the JSONL contract", () => {
     expect(status).toBe(0);
     const out = outputLines(stdout);
     expect(out.map((o, i) => o.entities.map((e) => [e.type, RECORDS[i]!.text.slice(e.start, e.end)]))).toEqual([
-      [["PHONE", "090-1234-5678"]],
+      [
+        ["PERSON", "𠮷田"],
+        ["PHONE", "090-1234-5678"],
+      ],
       [],
       [["EMAIL", "taro@example.jp"]],
       [],
       [["CREDIT_CARD", "4111 1111 1111 1111"]],
       [],
     ]);
-    expect(out[0]?.entities[0]).toMatchObject({ start: 9, end: 22 });
+    expect(out[0]?.entities[1]).toMatchObject({ start: 9, end: 22, type: "PHONE" });
     for (const e of out.flatMap((o) => o.entities)) {
       expect(Object.keys(e).sort()).toEqual(["end", "score", "start", "type"]);
       expect(e.score).toBeGreaterThan(0);
@@ -118,7 +121,7 @@ describe("tokumei detect: the JSONL contract", () => {
 
     // Assess
     expect(outputLines(stdout).map((o) => o.masked)).toEqual([
-      "𠮷田です。携帯は<PHONE_1>です",
+      "<PERSON_1>です。携帯は<PHONE_1>です",
       "月額9,800円でご案内します",
       "メールは <EMAIL_1> です",
       "来週の火曜日14時にお伺いします",

@@ -1,9 +1,13 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadLabelledSets } from "./devset.js";
 import {
+  CHITCHAT_ROW,
+  OVERALL_ROW,
   POOLED_ROW,
   allTargetsPass,
   checkTargets,
@@ -15,9 +19,11 @@ import {
   meets,
   overMaskCounts,
   ratio,
+  staysWithin,
+  targetComparison,
 } from "./metrics.js";
-import type { GoldSpan, ScoredItem, Span } from "./metrics.js";
-import { DetectorContractError, validateDetectorOutput } from "./run-eval.js";
+import type { GoldSpan, ScoredItem, Span, TargetRow } from "./metrics.js";
+import { DetectorContractError, fmtTarget, validateDetectorOutput } from "./run-eval.js";
 
 /** Builds an item; gold surfaces are taken from the text so they stay consistent. */
 function item(text: string, gold: readonly Span[], predicted: readonly Span[], opts: { id?: string; domain?: string; masked?: string } = {}): ScoredItem {
@@ -272,12 +278,20 @@ describe("targets", () => {
     expect(allTargetsPass(rows)).toBe(false);
   });
 
-  it("has 12 targeted types × 2 rows, a pooled row, and an n/a row for each of the other 6 types", () => {
+  it("has 12 shaped types × 2 rows, a pooled row, 6 NER recall rows, the overall and the chit-chat rows", () => {
     const rows = checkTargets(evaluate([]));
-    expect(rows).toHaveLength(12 * 2 + 1 + 6);
-    const na = rows.filter((r) => r.status === "n/a (next issue)");
-    expect(na.map((r) => r.type)).toEqual(["PERSON", "ORGANIZATION", "ADDRESS", "LOCATION", "DATE_OF_BIRTH", "AGE"]);
-    expect(na.every((r) => r.target === null)).toBe(true);
+    expect(rows).toHaveLength(12 * 2 + 1 + 6 + 2);
+    expect(rows.slice(25).map((r) => [r.type, r.metric, r.target, r.status])).toEqual([
+      ["PERSON", "recall", 0.97, "NO DATA"],
+      ["ORGANIZATION", "recall", 0.9, "NO DATA"],
+      ["ADDRESS", "recall", 0.95, "NO DATA"],
+      ["LOCATION", "recall", null, "no target"],
+      ["DATE_OF_BIRTH", "recall", 0.95, "NO DATA"],
+      ["AGE", "recall", 0.95, "NO DATA"],
+      [OVERALL_ROW, "span precision", 0.92, "NO DATA"],
+      [CHITCHAT_ROW, "over-masked share", 0.005, "NO DATA"],
+    ]);
+    expect(rows.filter((r) => r.target === null).map((r) => r.type)).toEqual(["LOCATION"]);
     expect(rows.filter((r) => r.metric === "recall" && r.target === 1).map((r) => r.type)).toEqual([
       "PHONE",
       "EMAIL",
@@ -285,11 +299,141 @@ describe("targets", () => {
       "MY_NUMBER",
       "IP_ADDRESS",
     ]);
+    // No per-type precision target for the NER types.
+    const ner = ["PERSON", "ORGANIZATION", "ADDRESS", "LOCATION", "DATE_OF_BIRTH", "AGE"];
+    expect(rows.filter((r) => ner.includes(r.type) && r.metric !== "recall")).toEqual([]);
+    expect(rows.some((r) => (r.status as string) === "n/a (next issue)")).toBe(false);
   });
 
-  it("passes overall only when every targeted row passes; n/a rows do not count", () => {
-    expect(allTargetsPass([{ type: "PERSON", metric: "recall", target: null, actual: ratio(0, 1), status: "n/a (next issue)" }])).toBe(true);
+  /** n PERSON entities ("山田です", [0,2)), `found` of them predicted exactly. */
+  function personItems(n: number, found: number): ScoredItem[] {
+    const gold: Span = { start: 0, end: 2, type: "PERSON" };
+    return Array.from({ length: n }, (_, k) => item("山田です", [gold], k < found ? [gold] : [], { id: `n${k}` }));
+  }
+
+  it("passes PERSON recall at 97/100 and fails it at 96/100", () => {
+    expect(checkTargets(evaluate(personItems(100, 97))).find((r) => r.type === "PERSON")).toEqual({
+      type: "PERSON",
+      metric: "recall",
+      target: 0.97,
+      actual: ratio(97, 100),
+      status: "PASS",
+    });
+    expect(checkTargets(evaluate(personItems(100, 96))).find((r) => r.type === "PERSON")).toEqual({
+      type: "PERSON",
+      metric: "recall",
+      target: 0.97,
+      actual: ratio(96, 100),
+      status: "FAIL",
+    });
+  });
+
+  it("reports LOCATION recall with status no target", () => {
+    const loc: Span = { start: 0, end: 2, type: "LOCATION" };
+    const rows = checkTargets(evaluate([item("京都です", [loc], [], { id: "l1" }), item("京都です", [loc], [loc], { id: "l2" })]));
+    expect(rows.find((r) => r.type === "LOCATION")).toEqual({
+      type: "LOCATION",
+      metric: "recall",
+      target: null,
+      actual: ratio(1, 2),
+      status: "no target",
+    });
+  });
+
+  it("measures overall span precision over every predicted type: 23/25 passes ≥ 0.92, 23/26 fails", () => {
+    // 20 PERSON and 3 PHONE spans on gold, 2 false-positive PHONE spans (NER spans count here too).
+    const base = [...personItems(20, 20), ...phoneItems(3, 3, 2)];
+    expect(checkTargets(evaluate(base)).find((r) => r.type === OVERALL_ROW)).toEqual({
+      type: OVERALL_ROW,
+      metric: "span precision",
+      target: 0.92,
+      actual: ratio(23, 25),
+      status: "PASS",
+    });
+    const extraFp = item("京都です", [], [{ start: 0, end: 2, type: "LOCATION" }], { id: "fp-loc" });
+    const rows = checkTargets(evaluate([...base, extraFp]));
+    expect(rows.find((r) => r.type === OVERALL_ROW)).toEqual({
+      type: OVERALL_ROW,
+      metric: "span precision",
+      target: 0.92,
+      actual: ratio(23, 26),
+      status: "FAIL",
+    });
+    // The pooled row of the 12 shaped types is unchanged: only PHONE spans count there.
+    expect(rows.find((r) => r.type === POOLED_ROW)?.actual).toEqual(ratio(3, 5));
+  });
+
+  /** A chitchat item of 1000 PII-free characters with the first `masked` characters predicted. */
+  function chitchat(masked: number, domain = "chitchat"): ScoredItem {
+    const predicted: Span[] = masked === 0 ? [] : [{ start: 0, end: masked, type: "LOCATION" }];
+    return item("あ".repeat(1000), [], predicted, { id: `cc-${domain}-${masked}`, domain });
+  }
+  const chitchatRow = (items: readonly ScoredItem[]): TargetRow | undefined =>
+    checkTargets(evaluate(items)).find((r) => r.type === CHITCHAT_ROW);
+
+  it("compares upper bounds exactly: 5/1000 stays within 0.005, 6/1000 does not", () => {
+    expect(staysWithin(ratio(5, 1000), 0.005)).toBe(true);
+    expect(staysWithin(ratio(6, 1000), 0.005)).toBe(false);
+    expect(staysWithin(ratio(0, 7), 0.005)).toBe(true);
+  });
+
+  it("passes chit-chat over-masking at 5/1000 and fails it at 6/1000, ignoring other domains", () => {
+    // A fully masked utterance in another domain must not count.
+    const other = chitchat(1000, "call");
+    expect(chitchatRow([other, chitchat(5)])).toEqual({
+      type: CHITCHAT_ROW,
+      metric: "over-masked share",
+      target: 0.005,
+      actual: ratio(5, 1000),
+      status: "PASS",
+    });
+    expect(chitchatRow([other, chitchat(6)])).toEqual({
+      type: CHITCHAT_ROW,
+      metric: "over-masked share",
+      target: 0.005,
+      actual: ratio(6, 1000),
+      status: "FAIL",
+    });
+  });
+
+  it("counts only characters outside gold in the chit-chat share", () => {
+    // 1002 characters, 2 of them gold PERSON, predicted [0, 7): 5 over-masked of 1000 outside gold.
+    const withName = item(`山田${"あ".repeat(1000)}`, [{ start: 0, end: 2, type: "PERSON" }], [{ start: 0, end: 7, type: "PERSON" }], {
+      id: "cc-name",
+      domain: "chitchat",
+    });
+    expect(chitchatRow([withName])).toMatchObject({ actual: ratio(5, 1000), status: "PASS" });
+  });
+
+  it("is NO DATA without a chitchat domain, which is not a pass", () => {
+    const row = chitchatRow([chitchat(0, "call"), chitchat(0, "chit-chat")]);
+    expect(row).toEqual({ type: CHITCHAT_ROW, metric: "over-masked share", target: 0.005, actual: ratio(0, 0), status: "NO DATA" });
+    expect(allTargetsPass(row === undefined ? [] : [row])).toBe(false);
+  });
+
+  it("formats targets with their comparison and enough decimals", () => {
+    const row = (metric: TargetRow["metric"], target: number | null): TargetRow => ({
+      type: "X",
+      metric,
+      target,
+      actual: ratio(0, 0),
+      status: target === null ? "no target" : "NO DATA",
+    });
+    expect(fmtTarget(row("recall", 1))).toBe("= 1.00");
+    expect(fmtTarget(row("recall", 0.97))).toBe("≥ 0.97");
+    expect(fmtTarget(row("recall", 0.9))).toBe("≥ 0.90");
+    expect(fmtTarget(row("span precision", 0.92))).toBe("≥ 0.92");
+    expect(fmtTarget(row("over-masked share", 0.005))).toBe("≤ 0.005");
+    expect(fmtTarget(row("recall", null))).toBe("—");
+    expect(targetComparison(row("over-masked share", 0.005))).toBe("≤");
+  });
+
+  it("passes overall only when every targeted row passes; no-target rows do not count", () => {
+    expect(allTargetsPass([{ type: "LOCATION", metric: "recall", target: null, actual: ratio(0, 1), status: "no target" }])).toBe(true);
     expect(allTargetsPass([{ type: "URL", metric: "recall", target: 0.95, actual: ratio(0, 0), status: "NO DATA" }])).toBe(false);
+    expect(allTargetsPass([{ type: CHITCHAT_ROW, metric: "over-masked share", target: 0.005, actual: ratio(6, 1000), status: "FAIL" }])).toBe(
+      false,
+    );
   });
 });
 
@@ -367,7 +511,12 @@ describe("run-eval CLI with the fake detector", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("utterances 6, without PII 1, gold entities 6, predicted spans 7");
-    expect(r.stdout).toContain("targets: 3/25 PASS, 4 FAIL, 18 NO DATA");
+    expect(r.stdout).toContain("targets: 3/32 PASS, 6 FAIL, 23 NO DATA");
+    expect(r.stdout).toMatch(/^PERSON +recall +≥ 0\.97 +0\.000 \(0\/1\) +FAIL$/m);
+    expect(r.stdout).toMatch(/^LOCATION +recall +— +— +no target$/m);
+    expect(r.stdout).toMatch(/^all types +span precision +≥ 0\.92 +0\.857 \(6\/7\) +FAIL$/m);
+    expect(r.stdout).toMatch(/^chitchat domain +over-masked share +≤ 0\.005 +— +NO DATA$/m);
+    expect(r.stdout).not.toContain("n/a");
     for (const row of loadLabelledSets([set])) {
       for (const e of row.entities) expect(r.stdout).not.toContain(e.surface);
     }
@@ -375,6 +524,58 @@ describe("run-eval CLI with the fake detector", () => {
 
   it("exits 1 with --strict when a target fails", () => {
     expect(run("--detector", fake, "--strict").status).toBe(1);
+  });
+
+  it("writes every target row, including the new ones, to --json", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tokumei-eval-json-"));
+    try {
+      const file = join(dir, "report.json");
+      expect(run("--detector", fake, "--json", file).status).toBe(0);
+      const json = JSON.parse(readFileSync(file, "utf8")) as {
+        targets: (TargetRow & { comparison: string | null })[];
+        targetsOverallRow: string;
+        targetsChitchatRow: string;
+        allTargetsPass: boolean;
+      };
+      expect(json.targets).toHaveLength(33);
+      expect(json.targetsOverallRow).toBe(OVERALL_ROW);
+      expect(json.targetsChitchatRow).toBe(CHITCHAT_ROW);
+      expect(json.allTargetsPass).toBe(false);
+      expect(json.targets.find((t) => t.type === "PERSON")).toEqual({
+        type: "PERSON",
+        metric: "recall",
+        target: 0.97,
+        actual: ratio(0, 1),
+        status: "FAIL",
+        comparison: "≥",
+      });
+      expect(json.targets.find((t) => t.type === "LOCATION")).toEqual({
+        type: "LOCATION",
+        metric: "recall",
+        target: null,
+        actual: { num: 0, den: 0, value: null },
+        status: "no target",
+        comparison: null,
+      });
+      expect(json.targets.find((t) => t.type === OVERALL_ROW)).toEqual({
+        type: OVERALL_ROW,
+        metric: "span precision",
+        target: 0.92,
+        actual: ratio(6, 7),
+        status: "FAIL",
+        comparison: "≥",
+      });
+      expect(json.targets.find((t) => t.type === CHITCHAT_ROW)).toEqual({
+        type: CHITCHAT_ROW,
+        metric: "over-masked share",
+        target: 0.005,
+        actual: { num: 0, den: 0, value: null },
+        status: "NO DATA",
+        comparison: "≤",
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 2 and names the problem on a contract violation", () => {

@@ -1,6 +1,7 @@
 /**
  * Evaluation harness CLI: runs a detector over labelled sets and prints recall, precision,
- * over-masking, verbatim leaks and the targets of this issue.
+ * over-masking, verbatim leaks and the targets (12 shaped types, NER types, overall precision,
+ * chit-chat over-masking; see README.md).
  *
  *   node --import tsx tests/eval/run-eval.ts [--set PATH]... [--detector "CMD"] [--show-errors] [--strict] [--json FILE]
  *
@@ -22,7 +23,15 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { expandSetPaths, isPiiType, loadLabelledSets, splitsSurrogatePair } from "./devset.js";
 import type { LabelledItem } from "./devset.js";
-import { POOLED_ROW, allTargetsPass, checkTargets, evaluate } from "./metrics.js";
+import {
+  CHITCHAT_ROW,
+  OVERALL_ROW,
+  POOLED_ROW,
+  allTargetsPass,
+  checkTargets,
+  evaluate,
+  targetComparison,
+} from "./metrics.js";
 import type { EvalReport, GroupFigures, Ratio, ScoredItem, Span, TargetRow } from "./metrics.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -210,6 +219,13 @@ function fmtShare(r: Ratio): string {
   return r.value === null ? "—" : `${r.value.toFixed(4)} (${r.num}/${r.den})`;
 }
 
+/** "= 1.00", "≥ 0.95", "≤ 0.005": at least two decimals, more when the target has them. */
+export function fmtTarget(row: TargetRow): string {
+  if (row.target === null) return "—";
+  const decimals = String(row.target).split(".")[1]?.length ?? 0;
+  return `${targetComparison(row)} ${row.target.toFixed(Math.max(2, decimals))}`;
+}
+
 function groupRow(label: string, f: GroupFigures): string[] {
   return [
     label,
@@ -346,15 +362,15 @@ export function formatReport(
     );
   }
 
-  out.push("", "Targets (types of this issue; NO DATA = nothing to measure, not a pass)");
+  out.push("", `Targets (NO DATA = nothing to measure, not a pass; "no target" = reported only)`);
   out.push(
     formatTable(
-      ["type", "metric", "target", "actual", "result"],
+      ["type / scope", "metric", "target", "actual", "result"],
       targets.map((t) => [
         t.type,
         t.metric,
-        t.target === null ? "—" : `${t.metric === "recall" && t.target === 1 ? "= " : "≥ "}${t.target.toFixed(2)}`,
-        fmtRatio(t.actual),
+        fmtTarget(t),
+        t.metric === "over-masked share" ? fmtShare(t.actual) : fmtRatio(t.actual),
         t.status,
       ]),
       2,
@@ -384,8 +400,11 @@ export function reportJson(
     perType: report.perType,
     perDomain: report.perDomain,
     leaks: report.leaks.map((l) => ({ ...strip(l), domain: l.domain })),
-    targets,
+    // "comparison" spells out the direction ("≤" for over-masking); null for rows without a target.
+    targets: targets.map((t) => ({ ...t, comparison: t.target === null ? null : targetComparison(t) })),
     targetsPooledRow: POOLED_ROW,
+    targetsOverallRow: OVERALL_ROW,
+    targetsChitchatRow: CHITCHAT_ROW,
     allTargetsPass: allTargetsPass(targets),
     errors: {
       missed: report.missed.map((g) => ({ ...strip(g), coveredChars: g.coveredChars, chars: g.chars, predictedTypes: g.predictedTypes })),

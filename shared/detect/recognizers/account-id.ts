@@ -19,6 +19,8 @@ export const ACCOUNT_LABELS: readonly string[] = [
   ...SUBJECTS.flatMap((s) => KINDS.flatMap((k) => [`${s}${k}`, `${s}の${k}`])),
   ...ENGLISH,
   "ID", "ユーザーネーム", "ログイン名",
+  // Cards whose number follows without 番号: 診察券 A-031882
+  "診察券", "会員証", "保険証", "学生証", "社員証",
 ];
 
 const ID_VALUE = /(?:[A-Za-z]{1,4}[- ]?)?[A-Za-z0-9](?:[A-Za-z0-9_.@\-]|[ -](?=[0-9]))*[A-Za-z0-9]/;

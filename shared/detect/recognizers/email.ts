@@ -19,7 +19,7 @@ const SPOKEN_WORDS: ReadonlyArray<readonly [string, SpokenKind]> = [
 ];
 /** Between spoken parts: spaces, commas, middle dots, and fillers. */
 const SPOKEN_SKIP = /^(?:[ 、,・]|えー|えっと|あの)/;
-const LABEL_RUN = /[A-Za-z0-9]+|[\u30A1-\u30FA\u30FC]+/y;
+const LABEL_RUN = /[A-Za-z0-9]+|[\u30A1-\u30FA\u30FC]+|[\u3041-\u3096]+/y;
 /** Words said before an address, never part of it. */
 const LOCAL_STOP_WORDS = new Set(["メールアドレス", "アドレス", "メール", "メアド", "Eメール", "イーメール"]);
 
@@ -63,7 +63,9 @@ function spokenTokens(text: string, from: number): SpokenToken[] {
 /** Where the local part may start: back over letters, katakana, digits, separators and commas. */
 function localRegionStart(text: string, atWordStart: number): number {
   let i = atWordStart;
-  while (i > 0 && /[A-Za-z0-9._\-\u30A1-\u30FA\u30FC・、, ]/.test(text[i - 1]!)) i--;
+  while (i > 0 && /[A-Za-z0-9._\-\u30A1-\u30FA\u30FC\u3041-\u3096・、, ]/.test(text[i - 1]!)) i--;
+  // Hiragana in the region may start with the sentence's particle (メールはひがしやま…): not the address.
+  while (/^[はがをもにでとの]/.test(text.slice(i)) && /[\u3041-\u3096]{3,}/.test(text.slice(i, i + 4)) && !/[\u3041-\u3096]/.test(text[i - 1] ?? "")) i++;
   return i;
 }
 

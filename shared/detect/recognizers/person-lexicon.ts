@@ -10,11 +10,13 @@ import type { Candidate } from "../recognizer.js";
  */
 
 /** Honorifics, titles, ranks and news roles that follow a name (never part of it, policy rule 4). */
+/** Honorifics that end a name whatever follows them (田中さん田中さん, 山田様方). */
+export const HONORIFICS = "さん|様|さま|くん|君|ちゃん|氏|殿|老师";
 export const TITLES =
-  "さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻";
+  "先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻";
 /** After a name: a title (not followed by more kanji: 選手権 is not 選手), a self-introduction, or an age. */
 export const NAME_FOLLOWER = new RegExp(
-  `^(?:(?:${TITLES}|と申します|といいます|と言います|でございます|です|より|宛|あて)(?![\\p{Script=Han}])|[（(]\\d{1,3}[）)])`,
+  `^(?:${HONORIFICS}|(?:${TITLES}|と申します|といいます|と言います|でございます|です|より|宛|あて)(?![\\p{Script=Han}])|[（(]\\d{1,3}[）)])`,
   "u",
 );
 /** Honorifics proper: enough on their own for a given name or a kana word (です is not). */
@@ -36,6 +38,7 @@ export const NAME_LEADER =
   /(?:上の|下の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：])?\s?$/;
 
 const HAN = "[\\p{Script=Han}々ヶ]";
+const NUMERALS = /^[〇一二三四五六七八九十百千万]+$/;
 const KANJI_RUN = new RegExp(`${HAN}{2,8}`, "gu");
 const KANA_WORD = /[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096\u30FC]{2,8}/gu;
 const ROMAN_PAIR = /(?<![A-Za-z])([A-Z][a-z]+|[A-Z]{2,})\s+([A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])/g;
@@ -60,6 +63,7 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
   for (const m of text.matchAll(KANJI_RUN)) {
     const run = m[0];
+    if (NUMERALS.test(run)) continue; // 十一 is an age or a count here, not 十一 (Juichi)
     let best: { end: number; score: number } | undefined;
     for (let s = Math.min(4, run.length - 1); s >= 1; s--) {
       if (!surnameEntry(run.slice(0, s))) continue;
@@ -67,6 +71,7 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
         if (s + g < 3) continue;
         const end = m.index + s + g;
         const title = followed(text, end);
+        if (NUMERALS.test(run.slice(s, s + g)) || NUMERALS.test(run.slice(0, s))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
         if (!givenNameEntry(run.slice(s, s + g)) && !(title && g <= 2)) continue;
         if (ordinaryWord(tokens, m.index, end)) continue;

@@ -1,6 +1,6 @@
 import type { Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
-import { explainedKanji, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
+import { explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -10,7 +10,7 @@ import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
  */
 
 /** After a name: honorifics and titles. */
-const HONORIFIC = new RegExp(`^(?:(?:${TITLES})(?![\\p{Script=Han}])|サン|せんせい|家の|様方|-san|san\\b|[（(]\\d{1,3}[）)])`, "u");
+const HONORIFIC = new RegExp(`^(?:${HONORIFICS}|(?:${TITLES})(?![\\p{Script=Han}])|サン|せんせい|家の|様方|-san|san\\b|[（(]\\d{1,3}[）)])`, "u");
 /** After a name: self-introductions and answers (山田と申します, 山田です). */
 const SELF_INTRO = /^(?:と申します|と申し|と申す|といいます|と言います|っていいます|って言います|という者|と言う者|です|でございます|でした|だよ|だけど|と言いまして)/;
 /** Before a name: the question or the role that introduces it. */

@@ -14,7 +14,7 @@ function gluedToLetters(text: string, start: number, end: number): boolean {
   return (
     /[A-Za-z]/.test(before) ||
     (before === "-" && /[A-Za-z0-9]/.test(text[start - 2] ?? "")) ||
-    /[A-Za-z]/.test(after) ||
+    // Letters right after are not enough (…5678まで, …5678test): only a hyphen joining more ID parts is.
     (after === "-" && /[A-Za-z0-9]/.test(text[end + 1] ?? ""))
   );
 }
