@@ -1,4 +1,7 @@
 import { Analyzer } from "./detect/analyze.js";
+import type { ExternalEntity } from "./detect/external-source.js";
+import type { Finding } from "./detect/finding.js";
+import { resolveOverlaps } from "./detect/overlap.js";
 import type { KnownValue } from "./detect/repeats.js";
 import { analyzeConversation } from "./detect/sequence.js";
 import type { EntityType } from "./detect/entity-types.js";
@@ -33,6 +36,9 @@ export interface AnonymizedConversation {
  * Detector and anonymizer built once (recognizers compiled, policy validated) and reused for every
  * conversation: in Lambda, once per container.
  *
+ * An external entity source (Comprehend), when configured, is asked by the pipeline first and its results are
+ * passed to `anonymizeConversation`.
+ *
  * @example
  * const engine = createEngine();
  * engine.anonymizeConversation(conversation).conversation.utterances[0]?.text // "<PHONE_1>に…"
@@ -58,17 +64,22 @@ export function createEngine(options: EngineOptions = {}) {
      * are found wherever they recur.
      * Throws DetectionError (fail closed) if anything goes wrong: nothing partial comes back.
      */
-    anonymizeConversation(conversation: Conversation): AnonymizedConversation {
+    anonymizeConversation(conversation: Conversation, external: readonly (readonly ExternalEntity[])[] = [], externalId = "external"): AnonymizedConversation {
       const scope = anonymizer.newScope();
       const counts: Partial<Record<EntityType, number>> = {};
       const utterances: AnonymizedUtterance[] = [];
       try {
-        const found = analyzeConversation(
+        const local = analyzeConversation(
           analyzer,
           conversation.utterances.map((u) => u.text),
           undefined,
           participantNames(conversation),
         );
+        // An external signal (Comprehend) joins by the same overlap rules; it never removes a local finding.
+        const found = local.map((findings, i) => {
+          const extra = (external[i] ?? []).filter((e) => e.score >= analyzer.config.threshold).map((e) => externalFinding(e, conversation.utterances[i]!.text, externalId));
+          return extra.length === 0 ? findings : resolveOverlaps([...findings, ...extra], analyzer.config.overlapStrategy);
+        });
         conversation.utterances.forEach((utterance, i) => {
           const findings = found[i] ?? [];
           const result = anonymizer.anonymize(utterance.text, findings, scope);
@@ -95,6 +106,20 @@ export function createEngine(options: EngineOptions = {}) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+function externalFinding(e: ExternalEntity, text: string, source: string): Finding {
+  if (e.start < 0 || e.end > text.length || e.end <= e.start) throw new DetectionError(`${source} returned an entity outside its text`);
+  return {
+    entity: e.entity,
+    start: e.start,
+    end: e.end,
+    score: e.score,
+    recognizerId: source,
+    patternName: e.entity.toLowerCase(),
+    validated: false,
+    canonical: text.slice(e.start, e.end).normalize("NFKC"),
+  };
+}
 
 /** Speaker labels Transcribe assigns (spk_0, ch_1) say nothing about who spoke. */
 const MACHINE_SPEAKER = /^(?:spk|ch)_\d+$/;

@@ -2,6 +2,7 @@ import type { Engine } from "./engine.js";
 import { TokumeiError } from "./errors.js";
 import { detectFormat, parseConversations, type ParseOptions } from "./formats/index.js";
 import type { EntityType } from "./detect/entity-types.js";
+import type { ExternalEntitySource } from "./detect/external-source.js";
 import {
   AnonymizedUtteranceRowSchema,
   type AnonymizedUtteranceRow,
@@ -13,6 +14,8 @@ import { decodeUtf8 } from "./text/decode.js";
 
 export interface ProcessOptions {
   readonly parse?: ParseOptions;
+  /** An extra entity signal (Amazon Comprehend DetectEntities); when it fails, the input is quarantined. */
+  readonly externalSource?: ExternalEntitySource;
   /** Clock for audit timestamps (tests pin it). */
   readonly now?: () => Date;
 }
@@ -58,7 +61,8 @@ export async function processObject(
     conversations = parsed.length;
     rows = [];
     for (const conversation of parsed) {
-      const result = engine.anonymizeConversation(conversation);
+      const external = options.externalSource ? await options.externalSource.detect(conversation.utterances.map((u) => u.text)) : [];
+      const result = engine.anonymizeConversation(conversation, external, options.externalSource?.id);
       for (const [type, n] of Object.entries(result.counts)) entities[type as EntityType] = (entities[type as EntityType] ?? 0) + n;
       const byIndex = new Map(result.utterances.map((u) => [u.index, u]));
       for (const u of result.conversation.utterances) {
