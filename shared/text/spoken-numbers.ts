@@ -48,6 +48,8 @@ const KANJI_DIGITS: Readonly<Record<string, string>> = {
   "〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
   "○": "0", "◯": "0",
 };
+/** A kanji that is neither a digit nor a positional numeral: the letter of a word. */
+const WORD_KANJI = /[\p{Script=Han}々](?<![〇一二三四五六七八九十百千万億兆零])/u;
 /** Positional numerals: a kanji digit next to one of these is an amount (三万五千), not a digit string. */
 const POSITIONAL = new Set(["十", "百", "千", "万", "億", "兆"]);
 
@@ -190,14 +192,17 @@ function continuing(text: string, at: number, previous: Reading): Reading | unde
 }
 
 /** A lone particle (に, し, ご) set off by a pause at either end belongs to the sentence, not the number. */
-function trimWeakEdges(run: Run): Run {
+function trimWeakEdges(run: Run, text: string): Run {
   const tokens = [...run.tokens];
   while (tokens.length > 1 && tokens[0]!.reading.weak && tokens[1]!.afterGap) tokens.shift();
   // A particle, or letters typed after a pause (…5678、FAX), ends the sentence's number rather than continuing it.
   while (
     tokens.length > 1 &&
     tokens[tokens.length - 1]!.afterGap &&
-    (tokens[tokens.length - 1]!.reading.weak || tokens[tokens.length - 1]!.reading.script === "latin")
+    (tokens[tokens.length - 1]!.reading.weak ||
+      tokens[tokens.length - 1]!.reading.script === "latin" ||
+      // 4-18-7、三宅様: a kanji digit starting a word after the pause is that word's (三宅, 五十嵐, 八木).
+      (tokens[tokens.length - 1]!.reading.script === "kanji-digit" && WORD_KANJI.test(text[tokens[tokens.length - 1]!.end] ?? "")))
   ) {
     tokens.pop();
   }
@@ -245,7 +250,7 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
       i++;
       continue;
     }
-    const run = trimWeakEdges(scanRun(text, i));
+    const run = trimWeakEdges(scanRun(text, i), text);
     if (run.tokens.length === 0) {
       i++;
       continue;

@@ -159,7 +159,8 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
   // 会社（ミナト物流株式会社）, 宮城菜々子選手（湘南スイミングクラブ）: an affiliation in brackets.
   for (const m of text.matchAll(/(?:会社|勤務先|勤め先|職場|学校|所属|選手|さん|氏|様)[（(](?<org>[^（()）、。\n]{2,20})[）)]/gu)) {
     const org = m.groups?.["org"];
-    if (!org || /^\d+$/.test(org) || !/[\p{Script=Han}\u30A1-\u30FA\u30FCA-Za-z]/u.test(org)) continue;
+    // （本名・田村静子）, （英語名 Kenta Ono）: a name in brackets, not an affiliation.
+    if (!org || /^\d+$/.test(org) || !/[\p{Script=Han}\u30A1-\u30FA\u30FCA-Za-z]/u.test(org) || /^(?:本名|旧姓|英語名|通称|芸名|愛称|旧名)/.test(org)) continue;
     const start = m.index + m[0].length - org.length - 1;
     push(start, start + org.length, 0.8, "bracketed-affiliation");
   }

@@ -35,7 +35,7 @@ const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖�
 
 /** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
 export const NAME_LEADER =
-  /(?:上の|下の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：])?\s?$/;
+  /(?:本名|旧姓|英語名|通称|芸名|愛称|上の|下の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：・])?\s?$/;
 
 const HAN = "[\\p{Script=Han}々ヶ]";
 const NUMERALS = /^[〇一二三四五六七八九十百千万]+$/;
@@ -55,6 +55,8 @@ function led(text: string, start: number): boolean {
 /** Whether a span is one dictionary word that is not a name (大和, 今日): then the lexicon split is wrong. */
 function ordinaryWord(tokens: readonly Token[], start: number, end: number): boolean {
   const covering = tokens.filter((t) => t.start < end && t.end > start);
+  // 名古屋市, 港北区: a place with its suffix is not a surname and a given name.
+  if (covering.some((t) => t.pos1 === "接尾" && t.pos2 === "地域")) return true;
   return covering.length === 1 && covering[0]!.known && covering[0]!.pos2 !== "人名" && covering[0]!.start === start && covering[0]!.end === end;
 }
 
@@ -74,7 +76,7 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
         if (NUMERALS.test(run.slice(s, s + g)) || NUMERALS.test(run.slice(0, s))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
         if (!givenNameEntry(run.slice(s, s + g)) && !(title && g <= 2)) continue;
-        if (ordinaryWord(tokens, m.index, end)) continue;
+        if (ordinaryWord(tokens, m.index, end) || /[市区町村県都府郡]$/.test(run.slice(0, s + g))) continue;
         // The rest of the run must be a title (社長, 投手) or nothing.
         if (s + g < run.length && !title) continue;
         best = { end, score: title || led(text, m.index) ? 0.9 : 0.8 };
@@ -89,7 +91,7 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
     if (!best && surnameEntry(run) && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
-      const next = new RegExp(`^[ \\u3000](${HAN}{1,3})(?=[\\s、。,.!！?？/（(]|$|[はがのもと]|さん|様|です|宛)`, "u").exec(text.slice(m.index + run.length));
+      const next = new RegExp(`^[ \\u3000](${HAN}{1,3}|[\\u30A1-\\u30FA\\u30FC]{2,5})(?=[\\s、。,.!！?？/（(]|$|[はがのもとでにへを]|さん|様|です|宛|より|から)`, "u").exec(text.slice(m.index + run.length));
       if (next) best = { end: m.index + run.length + next[0].length, score: givenNameEntry(next[1]!) ? 0.85 : 0.8 };
     }
     // 颯太くん, 長男の大翔, 颯太の母: a given name alone, with an honorific or a kin word around it.
@@ -201,8 +203,41 @@ const NOT_A_NAME = /^(?:者|担当|担当者|私|わたくし|当社|弊社|当�
 /** 吉岡、宇野、東の3氏 / 山田、鈴木らが: names listed before 各氏, 両氏, N氏 or ら. */
 const NAME_LIST = /(?<![\p{Script=Han}々])(?:[\p{Script=Han}々]{1,4}、){1,5}[\p{Script=Han}々]{1,4}(?=の(?:\d+|[二三四五六七八九十]+|両|各)氏|ら[がはのと、])/gu;
 
+/** はい、森です。 — the whole utterance is a phone greeting with a surname. */
+const GREETING = /^(?:はい|もしもし|あ|ええ)[、,\s]*(?:はい[、,\s]*)?(?<name>[\p{Script=Han}々]{1,4}|[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096]{2,8}?)(?:です|でございます)[。！!]?$/u;
+/** 林は雑木林の林で / 岬は、あの、海に突き出た岬です / 下は誠です: a name part being spelled out. */
+const SPELLED_PART = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{1,2})は[、,\\s]*(?:あの[、,\\s]*|えー[、,\\s]*)?[^。]{0,14}?\\k<name>(?:で|です|と書|に)`, "gu");
+const GIVEN_PART = new RegExp(`(?:下|下の名前|名前)は[、,\\s]*(?<name>${HAN}{1,3})(?=です|と書|で[、。])`, "gu");
+/** 開発部の光永と, 情シスのワンから, 教室の佐倉です: a colleague named after their department or office. */
+const AFTER_DEPARTMENT = /(?:部|課|室|係|チーム|情シス|経理|総務|人事|営業|開発|広報|法務|教室|校|店|事務所|センター|クリニック)の(?<name>[\p{Script=Han}々]{2,4}|[ァ-ヺー]{2,8})(?=から|が|と|に|です|でございます|より|さん|と申)/gu;
+/** 有限会社サクラ設計、川口です: a person after their company's name. */
+const AFTER_COMPANY = /(?:株式会社|有限会社|合同会社|商事|物産|工業|設計|不動産|銀行|病院|クリニック|事務所|センター|[部課室])[、,\s]\s?(?<name>[\p{Script=Han}々]{1,4})(?=です|でございます|と申します)/gu;
+
 function staffAndListNames(text: string): Candidate[] {
   const out: Candidate[] = [];
+  const push = (start: number, name: string, score: number, patternName: string) => out.push({ start, end: start + name.length, score, patternName, labelBound: true });
+  const greeting = GREETING.exec(text.trim());
+  const greeted = greeting?.groups?.["name"];
+  if (greeting && greeted && !NOT_A_NAME.test(greeted) && (surnameEntry(greeted) || surnameReading(greeted) || givenNameEntry(greeted) || givenReading(greeted))) {
+    push(text.indexOf(greeted, text.length - text.trimStart().length), greeted, 0.85, "greeting-name");
+  }
+  for (const m of text.matchAll(SPELLED_PART)) {
+    const name = m.groups?.["name"];
+    if (name && (surnameEntry(name) || givenNameEntry(name))) push(m.index, name, 0.8, "spelled-name-part");
+  }
+  for (const m of text.matchAll(GIVEN_PART)) {
+    const name = m.groups?.["name"];
+    if (name) push(m.index + m[0].length - name.length, name, 0.8, "given-name-part");
+  }
+  for (const re of [AFTER_DEPARTMENT, AFTER_COMPANY]) {
+    for (const m of text.matchAll(re)) {
+      const name = m.groups?.["name"];
+      if (!name || NOT_A_NAME.test(name)) continue;
+      const katakana = /^[\u30A1-\u30FA\u30FC]+$/.test(name);
+      if (!(surnameEntry(name) || givenNameEntry(name) || (katakana && (surnameReading(name) || givenReading(name))))) continue;
+      push(m.index + m[0].length - name.length, name, 0.8, re === AFTER_DEPARTMENT ? "after-department" : "after-company");
+    }
+  }
   for (const m of text.matchAll(INTRODUCED_WORD)) {
     if (NOT_A_NAME.test(m[0])) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.85, patternName: "introduced-word", labelBound: true });
