@@ -39,6 +39,8 @@ export const NAME_LEADER =
 
 const HAN = "[\\p{Script=Han}々ヶ]";
 const NUMERALS = /^[〇一二三四五六七八九十百千万]+$/;
+/** Kanji honorifics and titles, where a name ends. */
+const TITLE_START = new RegExp(`^(?:様|氏|殿|君|${"先生|部長|課長|係長|次長|社長|専務|常務|会長|主任|店長|院長|教授|選手|投手|監督|議員|知事|市長|首相|大臣|代表|容疑者|被告"})`);
 const KANJI_RUN = new RegExp(`${HAN}{2,8}`, "gu");
 const KANA_WORD = /[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096\u30FC]{2,8}/gu;
 const ROMAN_PAIR = /(?<![A-Za-z])([A-Z][a-z]+|[A-Z]{2,})\s+([A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])/g;
@@ -74,6 +76,9 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
         const end = m.index + s + g;
         const title = followed(text, end);
         if (NUMERALS.test(run.slice(s, s + g)) || NUMERALS.test(run.slice(0, s))) continue;
+        // 佐々木様: an honorific or a title is never the given name (policy rule 4).
+        const given = run.slice(s, s + g);
+        if (/[様氏殿君]/.test(given) || [...given].some((_, k) => TITLE_START.test(given.slice(k)))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
         if (!givenNameEntry(run.slice(s, s + g)) && !(title && g <= 2)) continue;
         if (ordinaryWord(tokens, m.index, end) || /[市区町村県都府郡]$/.test(run.slice(0, s + g))) continue;
@@ -126,7 +131,8 @@ function kanaNames(text: string): Candidate[] {
     const surname = surnameReading(w[0]);
     const next = words[i + 1];
     const gap = next ? text.slice(end, next.index) : "";
-    if (surname && next && /^[ \u3000・]?$/.test(gap) && givenReading(next[0])) {
+    const sameScript = /^[\u3041-\u3096]/.test(w[0]) === /^[\u3041-\u3096]/.test(next?.[0] ?? "");
+    if (surname && next && (/^[ \u3000・]$/.test(gap) || (gap === "" && sameScript)) && !NOT_KANA_NAME.test(next[0]) && givenReading(next[0])) {
       out.push({ start, end: next.index + next[0].length, score: 0.85, patternName: "lexicon-kana-full", labelBound: true });
       i++;
       continue;

@@ -49,6 +49,7 @@ function isNameToken(t: Token): boolean {
 function mayBeName(t: Token): boolean {
   if (t.pos !== "名詞" || ROLE_NOUNS.has(t.surface)) return false;
   if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
+  if (t.pos2 === "地域" && t.pos3 === "国") return false; // 日本代表: a country, not a person
 
   if (t.pos1 === "固有名詞" || !t.known) return KANJI_WORD.test(t.surface) || KATAKANA_WORD.test(t.surface) || /^[A-Za-z]+$/.test(t.surface);
   // Ordinary nouns: a single kanji (空ちゃん, 翼くん) or a katakana word (マイクさん).

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { spans } from "../helpers/detect.js";
+
+// [text, expected [type, surface] spans] for the names, organisations and places layer. Invented names.
+type Row = [string, Array<[string, string]>];
+
+describe.each<[string, Row[]]>([
+  [
+    "PERSON",
+    [
+      ["株式会社北斗物産の佐々木と申します。", [["ORGANIZATION", "株式会社北斗物産"], ["PERSON", "佐々木"]]],
+      ["佐々木様ですね。", [["PERSON", "佐々木"]]], // the honorific stays outside (policy rule 4)
+      ["お名前は、えー、村上美穂です", [["PERSON", "村上美穂"]]],
+      ["口座名義 カワグチ　ミサキ", [["PERSON", "カワグチ　ミサキ"]]],
+      ["ジョン・スミスさんが来ます", [["PERSON", "ジョン・スミス"]]],
+      ["受付デスク、森でございます。", [["PERSON", "森"]]],
+      ["アドバイザーをしております、小鳥遊と申します。", [["PERSON", "小鳥遊"]]],
+      ["はい、森です。", [["PERSON", "森"]]],
+      ["十一時にお届けに伺います。岬が承りました。", [["PERSON", "岬"]]],
+      ["このたびは颯太くんの数学を担当します", [["PERSON", "颯太"]]],
+      ["被保険者は父の岡部 正志です。", [["PERSON", "岡部 正志"]]],
+      ["はじめまして！NAKAMURA Rina です。", [["PERSON", "NAKAMURA Rina"]]],
+      ["I'm Emily Carter, nice to meet you", [["PERSON", "Emily Carter"]]],
+      ["木曜日の木に村で木村です", [["PERSON", "木村"]]], // only the resulting name (policy rule 5)
+      ["はい、林翼です。林は雑木林の林で、翼は飛行機の翼です。", [["PERSON", "林翼"], ["PERSON", "林"], ["PERSON", "翼"]]],
+      ["初会合には吉岡、宇野、東の3氏も出席した", [["PERSON", "吉岡"], ["PERSON", "宇野"], ["PERSON", "東"]]],
+      ["東西電機の山本社長は2日に会見した", [["ORGANIZATION", "東西電機"], ["PERSON", "山本"]]],
+      ["奥様と患者様とお客様", []],
+      ["森林と原因と光回線の話です", []],
+      ["マイナンバーの登録でエラーになります", []],
+      ["小川のせせらぎを聞きながら昼寝したい", []],
+      ["佐川急便さんの荷物が届きました", []],
+      ["昨日の日本代表の試合、勝ちました", []],
+    ],
+  ],
+  [
+    "ORGANIZATION",
+    [
+      ["お電話ありがとうございます。ミナトシステムズ営業部の山口でございます。", [["ORGANIZATION", "ミナトシステムズ"], ["PERSON", "山口"]]],
+      ["山本工務店株式会社に勤めています", [["ORGANIZATION", "山本工務店株式会社"]]],
+      ["私はさくら総合病院で看護師をしています", [["ORGANIZATION", "さくら総合病院"]]],
+      ["新卒で東亜データサービスに入って", [["ORGANIZATION", "東亜データサービス"]]],
+      ["会社（ミナト物流株式会社）の同僚も休んでいます", [["ORGANIZATION", "ミナト物流株式会社"]]],
+      ["I work for Minato Pharma as a sales rep", [["ORGANIZATION", "Minato Pharma"]]],
+      ["みどり銀行の口座から引き落としです", []], // a bank as a provider
+      ["ヤマト運輸で届きました", []],
+      ["お手元に今の保険証券があれば", []],
+      ["病院に行きました", []],
+    ],
+  ],
+  [
+    "LOCATION",
+    [
+      ["大阪出身で、今は横浜の港北区に住んでいます", [["LOCATION", "大阪"], ["LOCATION", "横浜の港北区"]]],
+      ["母は札幌に住んでいます", [["LOCATION", "札幌"]]],
+      ["I live in Kawasaki and work in Tokyo", [["LOCATION", "Kawasaki"]]],
+      ["来週京都に旅行します", []],
+      ["新宿駅で乗り換えです", []],
+    ],
+  ],
+])("%s", (_type, rows) => {
+  it.each(rows)("%s", (text, expected) => {
+    expect(spans(text)).toEqual(expected);
+  });
+});
+
+describe("answers to the previous utterance", () => {
+  it.each<[string, string, Array<[string, string]>]>([
+    ["お名前をお伺いできますか。", "はい、なかむらです。", [["PERSON", "なかむら"]]],
+    ["お勤め先を教えていただけますか。", "しらさぎ信用金庫です。", [["ORGANIZATION", "しらさぎ信用金庫"]]],
+    ["ご出身はどちらですか？", "ハノイです！", [["LOCATION", "ハノイ"]]],
+  ])("%s / %s", (question, answer, expected) => {
+    expect(spans(answer, { precedingText: question })).toEqual(expected);
+  });
+});
