@@ -52,6 +52,13 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
       const near = valueAt(text, end, maxGap, valueRegex, spec, label[0]);
       if (near) {
         out.push(near);
+        // 暗証番号って 7351 のまま…ネットのほうも Yumi_2024pw で一緒: a second value "too" (も) in the sentence.
+        const rest = text.slice(near.end, near.end + FAR_GAP);
+        const also = /^[^。\n]*?も\s?/.exec(rest);
+        if (also) {
+          const second = firstShapedValue(text, near.end + also[0].length, near.end + also[0].length + 4, valueRegex, spec, label[0]);
+          if (second) out.push({ ...second, score: second.score - FAR_PENALTY, patternName: `${spec.patternName}-also` });
+        }
         continue;
       }
       // Further on, past a clause (PINを忘れちゃったかも。0629だった…), only an identifier-shaped token counts,

@@ -123,6 +123,7 @@ describe.each<[string, Row[]]>([
       ["パスワードはsakura2024です", [["PASSWORD", "sakura2024"]]],
       ["暗証番号はいちにさんよんです", [["PASSWORD", "いちにさんよん"]]],
       ["PW: Km7!q4R9", [["PASSWORD", "Km7!q4R9"]]],
+      ["暗証番号って 7351 のままですよね？ネットのほうも Yumi_2024pw で一緒です", [["PASSWORD", "7351"], ["PASSWORD", "Yumi_2024pw"]]],
       ["パスワードは8文字以上にしてください", []],
       ["PIN this message please", []],
     ],

@@ -91,7 +91,7 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     }
     // 白石ひなのさん: a surname and a given name written in hiragana, before an honorific.
     if (!best && surnameEntry(run)) {
-      const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏)/u.exec(text.slice(m.index + run.length));
+      const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏|[（(]\d)/u.exec(text.slice(m.index + run.length));
       if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
@@ -104,6 +104,11 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     const kin = KIN_AFTER.test(text.slice(end, end + 6));
     const honorific = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(text.slice(end, end + 3));
     if (!best && run.length <= 3 && givenNameEntry(run) && (honorific || led(text, m.index) || kin) && !ordinaryWord(tokens, m.index, end)) {
+      best = { end, score: 0.8 };
+    }
+    // 母の三宅の家: a surname alone after a kin word.
+    if (!best && run.length <= 4 && surnameEntry(run) && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index))) {
+      // Kin make even a place-like surname (三宅, 川口) a name; a common noun (母の家) is not a surname anyway.
       best = { end, score: 0.8 };
     }
     // 葉月五段, 山下様: a surname alone before a title or honorific (not です: 大阪です is an answer).
@@ -195,7 +200,8 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
     const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫)の$/.test(text.slice(Math.max(0, m.index - 3), m.index));
     if (!(honorific || kin) || !(givenNameEntry(m[0]) || surnameEntry(m[0])) || KIN_WORDS.has(m[0]) || explainedKanji(text, m.index, end)) continue;
-    if (tokens.some((t) => t.start <= m.index && t.end >= end && t.end - t.start > 1)) continue; // part of a word
+    // Part of a noun (空港, 光回線); a verb the tokenizer made of 空くん (空く) does not count.
+    if (tokens.some((t) => t.start <= m.index && t.end >= end && t.end - t.start > 1 && t.pos === "名詞")) continue;
     out.push({ start: m.index, end, score: 0.75, patternName: "lexicon-single-kanji", labelBound: true });
   }
   return out;

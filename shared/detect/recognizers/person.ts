@@ -24,7 +24,7 @@ const NOT_PERSON_AFTER = /^(?:支店|店|駅|銀行|病院|医院|大学|高校|
 const NOT_PERSON_SURFACE = /(?:急便|運輸|銀行|商事|物産|工業|建設|電機|病院|医院|大学|支店|店|駅|会社|株式会社|保険|証券|生命|損保|通信)$/;
 /** English and romaji names after a greeting or an introduction: Hi Aoi, I'm Emily Carter, Mr. Hayashi. */
 const ENGLISH_NAME =
-  /(?:\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|My name is|my name is|I'm|I am|call me|name is|name as|This is|(?:my|our|his|her) (?:wife|husband|son|daughter|mother|father|mom|dad|brother|sister|friend|boss|colleague|teacher|manager|partner))[,]?\s+)(?<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})(?![A-Za-z])/g;
+  /(?:\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|My name is|my name is|I'm|I am|call me|name is|name as|This is|(?:my|our|his|her) (?:wife|husband|son|daughter|mother|father|mom|dad|brother|sister|friend|boss|colleague|teacher|manager|partner))[,]?\s+)(?<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}|[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})(?![A-Za-z])/g;
 /** Capitalised words that follow those cues without being names. */
 const NOT_ENGLISH_NAME = /^(?:Mr|Ms|Mrs|Dr|Prof|Hi|Hello|Hey|Dear|Bot|Japanese|Korean|Chinese|American|English|British|French|German|Vietnamese|Sorry|Fine|Good|Great|Happy|Ready|Here|Back|Not|So|Very|Really|Just|Still|Also|Going|Looking|Everyone|All|There|Team|Sir|Madam|Teacher|Sensei|OK|Okay|Yes|No|I|The|A|An|In|At|On|From|With|To|For|And|But|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Japan|Tokyo)$/;
 /** Words that take さん/様 but are roles or kin, not names (お客さん, 運転手さん, ドライバーさん). */
