@@ -5,6 +5,11 @@ import { Analyzer } from "../../shared/detect/analyze.js";
 import { luhnValid } from "../../shared/detect/recognizers/credit-card.js";
 
 const analyzer = new Analyzer();
+
+// Random seeds explore new inputs on every local run; CI uses a fixed one so that a run is reproducible
+// (FC_SEED=… replays a reported failure). Failing seeds found so far are kept below as regression rows.
+const SEED = process.env["FC_SEED"] ? Number(process.env["FC_SEED"]) : process.env["CI"] ? 20261123 : undefined;
+const RUNS = { numRuns: 300, ...(SEED !== undefined ? { seed: SEED } : {}) };
 const anonymizer = new Anonymizer();
 
 /** Japanese context: words, particles, punctuation, fillers, full-width forms, digits that are not PII. */
@@ -53,7 +58,7 @@ describe("detector invariants", () => {
           if (i > 0) expect(f.start).toBeGreaterThanOrEqual(findings[i - 1]!.end);
         }
       }),
-      { numRuns: 300 },
+      RUNS,
     );
   });
 
@@ -69,7 +74,7 @@ describe("detector invariants", () => {
         expect(masked.includes(value.written)).toBe(false);
         expect(masked.replace(/[^0-9]/g, "").includes(value.plain)).toBe(false);
       }),
-      { numRuns: 300 },
+      RUNS,
     );
   });
 
@@ -83,7 +88,19 @@ describe("detector invariants", () => {
         const twice = anonymizer.anonymize(once, analyzer.analyze(once), anonymizer.newScope()).text;
         expect(twice).toBe(once);
       }),
-      { numRuns: 300 },
+      RUNS,
     );
+  });
+});
+
+describe("regressions found by the properties", () => {
+  it.each([
+    "田中さん田中さん070-1000-0000、カード4000 0000 0000 0002", // an honorific before another name
+    "070-1000-0000、𠮷野です田中さんカード4000 0000 0000 0002", // です before a kanji word
+    "070-1000-0000、ｔｅｓｔ田中さんカード4000 0000 0000 0002",
+  ])("anonymizing %s twice changes nothing the second time", (text) => {
+    const once = anonymizer.anonymize(text, analyzer.analyze(text), anonymizer.newScope()).text;
+    const twice = anonymizer.anonymize(once, analyzer.analyze(once), anonymizer.newScope()).text;
+    expect(twice).toBe(once);
   });
 });

@@ -16,7 +16,7 @@ export const TITLES =
   "先生|先輩|老师|部長|課長|係長|次長|社長|副社長|専務|常務|取締役|会長|理事長|主任|店長|院長|園長|校長|教授|准教授|助教|講師|博士|研究員|医師|弁護士|記者|選手|投手|捕手|内野手|外野手|監督|コーチ|主将|[一二三四五六七八九]段|名人|棋士|横綱|大関|関脇|容疑者|被告|議員|知事|市長|町長|首相|大臣|長官|代表|最高経営責任者|CEO|画伯|師匠|夫妻";
 /** After a name: a title (not followed by more kanji: 選手権 is not 選手), a self-introduction, or an age. */
 export const NAME_FOLLOWER = new RegExp(
-  `^(?:${HONORIFICS}|(?:${TITLES}|と申します|といいます|と言います|でございます|です|より|宛|あて)(?![\\p{Script=Han}])|[（(]\\d{1,3}[）)])`,
+  `^(?:${HONORIFICS}|と申します|といいます|と言います|でございます|です|より|宛|あて|(?:${TITLES})(?![\\p{Script=Han}])|[（(]\\d{1,3}[）)])`,
   "u",
 );
 /** Honorifics proper: enough on their own for a given name or a kana word (です is not). */
