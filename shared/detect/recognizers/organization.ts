@@ -87,6 +87,17 @@ function departmentToken(t: Token): boolean {
   return /(?:部|課|室|係|センター|窓口|デスク|チーム|事業部|本部|支店|営業所|グループ)$/.test(t.surface) || /^(?:お客様|カスタマー|サポート|受付|営業|総務|経理|人事|開設|口座|相談|コール|問い合わせ|お問い合わせ|担当|人材紹介|紹介|サービス|契約|契約者|会員|ご|お)$/.test(t.surface);
 }
 
+/** The name run before the の at token `no`, past department words (ミナトシステムズ|営業部|の). */
+function companyBefore(text: string, tokens: readonly Token[], no: number): { start: number; end: number; name: string; run: Token[] } | undefined {
+  let k = no - 1;
+  while (k >= 0 && departmentToken(tokens[k]!)) k--;
+  if (k < 0 || !nameNoun(tokens[k]!)) return undefined;
+  const first = nounRun(tokens, k, -1);
+  const start = tokens[first]!.start;
+  const end = tokens[k]!.end;
+  return { start, end, name: text.slice(start, end), run: tokens.slice(first, k + 1) };
+}
+
 /** The company before an agent's self-introduction: "<company>[department]の<person>と申します/でございます/です". */
 function agentCompanies(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
@@ -98,14 +109,9 @@ function agentCompanies(text: string, tokens: readonly Token[]): Candidate[] {
     const strong = /^(?:\p{Script=Han}{0,2})(?:と申します|でございます|と言います|といいます)/u.test(after);
     const weak = /^(?:です|でした)/.test(after) && person.pos2 === "人名";
     if (!strong && !weak) continue;
-    let k = i - 1;
-    while (k >= 0 && departmentToken(tokens[k]!)) k--;
-    if (k < 0 || !nameNoun(tokens[k]!)) continue;
-    const first = nounRun(tokens, k, -1);
-    const run = tokens.slice(first, k + 1);
-    const name = text.slice(tokens[first]!.start, tokens[k]!.end);
-    if (!run.some(nameLike) || GENERIC.test(name) || isProvider(name)) continue;
-    out.push({ start: tokens[first]!.start, end: tokens[k]!.end, score: 0.8, patternName: "agent-company", labelBound: true });
+    const company = companyBefore(text, tokens, i);
+    if (!company || !company.run.some(nameLike) || GENERIC.test(company.name) || isProvider(company.name)) continue;
+    out.push({ start: company.start, end: company.end, score: 0.8, patternName: "agent-company", labelBound: true });
   }
   return out;
 }
@@ -184,18 +190,15 @@ function affiliations(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 1; i < tokens.length; i++) {
     if (tokens[i]!.surface !== "の" || !TITLED_PERSON.test(text.slice(tokens[i]!.start, tokens[i]!.start + 24))) continue;
-    let k = i - 1;
-    while (k >= 0 && departmentToken(tokens[k]!)) k--;
-    if (k < 0 || !nameNoun(tokens[k]!)) continue;
-    const first = nounRun(tokens, k, -1);
-    const run = tokens.slice(first, k + 1);
-    const name = text.slice(tokens[first]!.start, tokens[k]!.end);
+    const company = companyBefore(text, tokens, i);
+    if (!company) continue;
+    const { run, name } = company;
     // The titled person is the evidence: any noun run of two characters or more (東西電機) will do, but not a
     // single dictionary word (テニスの, 上司の, 長男の, 衆院議員の: a field, a relation or a role).
     const single = run.length === 1 && run[0]!.known && run[0]!.pos1 !== "固有名詞";
     const role = /(?:議員|学者|者|家|手|員|長|役|職|議)$/.test(name);
     if ([...name].length < 2 || single || role || run.every((t) => t.pos2 === "地域") || GENERIC.test(name) || isProvider(name)) continue;
-    out.push({ start: tokens[first]!.start, end: tokens[k]!.end, score: 0.8, patternName: "affiliation", labelBound: true });
+    out.push({ start: company.start, end: company.end, score: 0.8, patternName: "affiliation", labelBound: true });
   }
   return out;
 }
