@@ -67,7 +67,8 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
   for (const m of text.matchAll(KANJI_RUN)) {
     const run = m[0];
-    if (NUMERALS.test(run)) continue; // 十一 is an age or a count here, not 十一 (Juichi)
+    // 十一, 一人, 二人: an age or a count here, not 十一 (Juichi) or 一人 (Kazuto).
+    if (NUMERALS.test(run) || /^[〇一二三四五六七八九十百]+[人つ個名歳才回本枚台件]$/.test(run)) continue;
     let best: { end: number; score: number } | undefined;
     for (let s = Math.min(4, run.length - 1); s >= 1; s--) {
       if (!surnameEntry(run.slice(0, s))) continue;
@@ -215,10 +216,18 @@ const NOT_A_NAME = /^(?:者|担当|担当者|私|わたくし|当社|弊社|当�
 /** 吉岡、宇野、東の3氏 / 山田、鈴木らが: names listed before 各氏, 両氏, N氏 or ら. */
 const NAME_LIST = /(?<![\p{Script=Han}々])(?:[\p{Script=Han}々]{1,4}、){1,5}[\p{Script=Han}々]{1,4}(?=の(?:\d+|[二三四五六七八九十]+|両|各)氏|ら[がはのと、])/gu;
 
+/** A word the lexicon knows as a name: kanji surname or given name, or a kana reading that is not also an
+ * everyday word (そう, いい, じゃあ are readings of some name but answers here). */
+function plausibleName(word: string): boolean {
+  if (/^[\p{Script=Han}々]+$/u.test(word)) return Boolean(surnameEntry(word) || givenNameEntry(word));
+  const reading = surnameReading(word) ?? givenReading(word);
+  return reading !== undefined && !reading.ambiguous && !/^[\u3041-\u3096]{2}$/.test(word);
+}
+
 /** はい、森です。 — the whole utterance is a phone greeting with a surname. */
 const GREETING = /^(?:はい|もしもし|あ|ええ)[、,\s]*(?:はい[、,\s]*)?(?<name>[\p{Script=Han}々]{1,4}|[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096]{2,8}?)(?:です|でございます)[。！!]?$/u;
 /** 林は雑木林の林で / 岬は、あの、海に突き出た岬です / 下は誠です: a name part being spelled out. */
-const SPELLED_PART = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{1,2})は[、,\\s]*(?:あの[、,\\s]*|えー[、,\\s]*)?[^。]{0,14}?\\k<name>(?:で|です|と書|に)`, "gu");
+const SPELLED_PART = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{1,2})は[、,\\s]*(?:あの[、,\\s]*|えー[、,\\s]*)?[^。]{0,14}?(?:の|た)\\k<name>(?:で|です|と書|に)`, "gu");
 const GIVEN_PART = new RegExp(`(?:下|下の名前|名前)は[、,\\s]*(?<name>${HAN}{1,3})(?=です|と書|で[、。])`, "gu");
 /** 開発部の光永と, 情シスのワンから, 教室の佐倉です: a colleague named after their department or office. */
 const AFTER_DEPARTMENT = /(?:部|課|室|係|チーム|情シス|経理|総務|人事|営業|開発|広報|法務|教室|校|店|事務所|センター|クリニック)の(?<name>[\p{Script=Han}々]{2,4}|[ァ-ヺー]{2,8})(?=から|が|と|に|です|でございます|より|さん|と申)/gu;
@@ -230,7 +239,7 @@ function staffAndListNames(text: string): Candidate[] {
   const push = (start: number, name: string, score: number, patternName: string) => out.push({ start, end: start + name.length, score, patternName, labelBound: true });
   const greeting = GREETING.exec(text.trim());
   const greeted = greeting?.groups?.["name"];
-  if (greeting && greeted && !NOT_A_NAME.test(greeted) && (surnameEntry(greeted) || surnameReading(greeted) || givenNameEntry(greeted) || givenReading(greeted))) {
+  if (greeting && greeted && !NOT_A_NAME.test(greeted) && plausibleName(greeted)) {
     push(text.indexOf(greeted, text.length - text.trimStart().length), greeted, 0.85, "greeting-name");
   }
   for (const m of text.matchAll(SPELLED_PART)) {
@@ -252,6 +261,9 @@ function staffAndListNames(text: string): Candidate[] {
   }
   for (const m of text.matchAll(INTRODUCED_WORD)) {
     if (NOT_A_NAME.test(m[0])) continue;
+    // でございます is also a polite copula (大丈夫でございます): there the word must look like a name.
+    const copula = text.startsWith("でございます", m.index + m[0].length);
+    if (copula && !plausibleName(m[0])) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.85, patternName: "introduced-word", labelBound: true });
   }
   for (const m of text.matchAll(new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu"))) {
@@ -283,7 +295,7 @@ export function nameAnswer(question: string, answer: string): Candidate[] {
   if (!ASKS_NAME.test(question)) return [];
   const m = ANSWER_NAME.exec(answer);
   const name = m?.groups?.["name"];
-  if (!m || !name || NOT_A_NAME.test(name) || /^(?:はい|いいえ|そう|ちょっと|えっと)$/.test(name)) return [];
+  if (!m || !name || NOT_A_NAME.test(name) || !(plausibleName(name) || plausibleName(name.slice(0, 2)) || plausibleName(name.slice(0, 3)))) return [];
   const start = m[0].length - name.length;
   return [{ start, end: start + name.length, score: 0.85, patternName: "name-answer", labelBound: true }];
 }

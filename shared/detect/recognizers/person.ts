@@ -34,7 +34,7 @@ const ROLE_NOUNS = new Set([
   "園長", "校長", "会長", "係長", "次長", "室長", "局長", "署長", "運転手", "看護師", "ドライバー", "ヘルパー", "スタッフ", "ガイド",
   "ママ", "パパ", "ナース", "コーチ", "オーナー", "マスター", "シェフ", "トレーナー", "インストラクター", "カウンセラー", "デザイナー",
   "エンジニア", "メンバー", "ファン", "ユーザー", "ゲスト", "ホスト", "クライアント", "パートナー", "リーダー", "マネージャー", "チーフ",
-  "お客", "神", "仏", "王", "殿", "妹", "弟", "孫", "夫", "妻", "婿", "お疲れ", "ご苦労", "みな", "みんな", "営業", "受付", "事務", "配達", "業者", "大工", "職人",
+  "衆院", "参院", "衆議院", "参議院", "都議", "県議", "市議", "准", "お客", "神", "仏", "王", "殿", "妹", "弟", "孫", "夫", "妻", "婿", "お疲れ", "ご苦労", "みな", "みんな", "営業", "受付", "事務", "配達", "業者", "大工", "職人",
 ]);
 
 const KATAKANA_WORD = /^[\u30A1-\u30FA\u30FC]+(?:・[\u30A1-\u30FA\u30FC]+)*$/;
@@ -130,7 +130,7 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   if (/^[\u30A1-\u30FA\u30FC]/.test(surface) && glued(/[\u30A1-\u30FA\u30FC]/)) return 0;
   if (/^[\u3041-\u309F]+$/.test(surface) && /[\u3041-\u309F]/.test(text[span.start - 1] ?? "") && !/[はがもをにのとへ、]/.test(text[span.start - 1] ?? "")) return 0;
   if (NOT_PERSON_AFTER.test(after) || NOT_PERSON_SURFACE.test(surface) || PROVIDERS.has(surface) || explainedKanji(text, span.start, span.end)) return 0;
-  const precededByPrefix = /[おご御]$/.test(before); // お客さん, ご主人様
+  const precededByPrefix = /[おご御]$|(?:株式会社|有限会社|合同会社)$/.test(before); // お客さん, ご主人様, 株式会社Xさん
   const honorific = HONORIFIC.test(after) && !precededByPrefix;
   const introduced = SELF_INTRO.test(after) || INTRODUCED.test(before);
   if (span.nameTokens === 0) {
