@@ -123,6 +123,6 @@ function summary(ok: number, quarantined: number, utterances: number, totals: Pa
   return [
     `files anonymized: ${ok}, quarantined: ${quarantined}, utterances: ${utterances}`,
     rows.length > 0 ? `entities masked:\n${rows.join("\n")}` : "entities masked: none",
-    `output: ${out}/anonymized (rows), ${out}/audit (audit records)${quarantined > 0 ? `, ${out}/quarantine` : ""}`,
+    `output: ${out}/datasets (Parquet), ${out}/anonymized (JSONL rows), ${out}/audit (audit records)${quarantined > 0 ? `, ${out}/quarantine` : ""}`,
   ].join("\n");
 }

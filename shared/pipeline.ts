@@ -10,6 +10,10 @@ import {
   type QuarantineRecord,
 } from "./schema/audit.js";
 import type { StoragePort } from "./storage-port.js";
+import { datasetKey, partitionDate } from "./dataset/keys.js";
+import { writeParquet } from "./dataset/parquet-writer.js";
+import { conversationRow, utteranceRows, type ConversationRow, type UtteranceRow } from "./dataset/rows.js";
+import { CONVERSATIONS, UTTERANCES } from "./dataset/schema.js";
 import { decodeUtf8 } from "./text/decode.js";
 
 export interface ProcessOptions {
@@ -18,6 +22,13 @@ export interface ProcessOptions {
   readonly externalSource?: ExternalEntitySource;
   /** Clock for audit timestamps (tests pin it). */
   readonly now?: () => Date;
+  /**
+   * The time the dataset partition (dt) is taken from. Give something fixed for the input (the S3 event
+   * time) so that a redelivery after midnight overwrites the same files instead of adding a second copy.
+   */
+  readonly partitionTime?: Date;
+  /** Also write the masked utterances as JSONL under anonymized/ (readable without a Parquet reader). Default true. */
+  readonly jsonl?: boolean;
 }
 
 export type ProcessResult =
@@ -35,7 +46,8 @@ export function outputKeys(inputKey: string) {
 
 /**
  * The one use case: read an object → decode → detect its format → parse → detect and anonymize →
- * write the anonymized rows, then the audit record. Everything is computed before the first write, so a
+ * write the Parquet datasets (utterances and conversations, Hive-partitioned by dt and source), then the
+ * audit record. Everything is computed before the first write, so a
  * failure writes nothing but a quarantine record (fail closed); bad input is reported, never thrown past.
  *
  * @example
@@ -49,21 +61,31 @@ export async function processObject(
   options: ProcessOptions = {},
 ): Promise<ProcessResult> {
   const now = options.now ?? (() => new Date());
+  const jsonl = options.jsonl ?? true;
   const keys = outputKeys(inputKey);
   let rows: AnonymizedUtteranceRow[];
   let format: string;
   let conversations: number;
   const entities: Partial<Record<EntityType, number>> = {};
+  const datasets: Array<{ key: string; body: Uint8Array }> = [];
   try {
     const text = decodeUtf8(await storage.read(inputKey), inputKey);
     format = options.parse?.format ?? detectFormat(inputKey, text);
     const parsed = parseConversations(inputKey, text, options.parse ?? {});
     conversations = parsed.length;
     rows = [];
+    const processedAt = now();
+    const dt = partitionDate(options.partitionTime ?? processedAt);
+    const tableRows = { call: { utterances: [] as UtteranceRow[], conversations: [] as ConversationRow[] }, chat: { utterances: [] as UtteranceRow[], conversations: [] as ConversationRow[] } };
     for (const conversation of parsed) {
       const external = options.externalSource ? await options.externalSource.detect(conversation.utterances.map((u) => u.text)) : [];
       const result = engine.anonymizeConversation(conversation, external, options.externalSource?.id);
       for (const [type, n] of Object.entries(result.counts)) entities[type as EntityType] = (entities[type as EntityType] ?? 0) + n;
+      const context = { inputKey, engineVersion: engine.version };
+      tableRows[conversation.source].utterances.push(...utteranceRows(result, context));
+      tableRows[conversation.source].conversations.push(
+        conversationRow(result, { ...context, format, policyHash: engine.policyHash, processedAt }),
+      );
       const byIndex = new Map(result.utterances.map((u) => [u.index, u]));
       for (const u of result.conversation.utterances) {
         const applied = byIndex.get(u.index)?.entities ?? [];
@@ -82,6 +104,12 @@ export async function processObject(
           }),
         );
       }
+    }
+    for (const source of ["call", "chat"] as const) {
+      const { utterances, conversations: conversationRows } = tableRows[source];
+      if (conversationRows.length === 0) continue;
+      datasets.push({ key: datasetKey(UTTERANCES, { dt, source, inputKey }), body: writeParquet(UTTERANCES, utterances) });
+      datasets.push({ key: datasetKey(CONVERSATIONS, { dt, source, inputKey }), body: writeParquet(CONVERSATIONS, conversationRows) });
     }
   } catch (error) {
     const record: QuarantineRecord = {
@@ -106,11 +134,12 @@ export async function processObject(
     engineVersion: engine.version,
     policyHash: engine.policyHash,
     mode: engine.policy.mode,
-    outputs: [keys.utterances],
+    outputs: [...datasets.map((d) => d.key), ...(jsonl ? [keys.utterances] : [])],
     processedAt: now().toISOString(),
   };
   // Data first, audit last: an audit record means its data is complete.
-  await storage.write(keys.utterances, rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : ""));
+  for (const dataset of datasets) await storage.write(dataset.key, dataset.body);
+  if (jsonl) await storage.write(keys.utterances, rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : ""));
   await storage.write(keys.audit, `${JSON.stringify(audit, null, 2)}\n`);
   return { status: "anonymized", audit, rows: rows.length };
 }

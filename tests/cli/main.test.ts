@@ -140,9 +140,12 @@ describe("tokumei anonymize: the samples", () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(samples.length).toBeGreaterThanOrEqual(6);
-    expect(await filesUnder(out)).toEqual(
+    const files = await filesUnder(out);
+    expect(files.filter((f) => !f.startsWith("datasets/"))).toEqual(
       [...samples.map((s) => `anonymized/${s}.jsonl`), ...samples.map((s) => `audit/${s}.audit.json`)].sort(),
     );
+    // Each sample's utterances and conversations, as Parquet, under Hive-style partitions.
+    expect(files.filter((f) => /^datasets\/(utterances|conversations)\/dt=\d{4}-\d{2}-\d{2}\/source=(call|chat)\/.+\.parquet$/.test(f))).toHaveLength(samples.length * 2);
 
     const totals: Record<string, number> = {};
     let utterances = 0;
@@ -150,7 +153,9 @@ describe("tokumei anonymize: the samples", () => {
       const audit = AuditRecordSchema.parse(JSON.parse(await readFile(join(out, "audit", `${sample}.audit.json`), "utf8")));
       const rows = (await readFile(join(out, "anonymized", `${sample}.jsonl`), "utf8")).split("\n").filter((l) => l !== "");
       for (const row of rows) AnonymizedUtteranceRowSchema.parse(JSON.parse(row));
-      expect(audit).toMatchObject({ inputKey: sample, status: "anonymized", utterances: rows.length, outputs: [`anonymized/${sample}.jsonl`] });
+      expect(audit).toMatchObject({ inputKey: sample, status: "anonymized", utterances: rows.length });
+      expect(audit.outputs.filter((k: string) => k.startsWith("datasets/")).length).toBe(2);
+      expect(audit.outputs).toContain(`anonymized/${sample}.jsonl`);
       utterances += rows.length;
       for (const [type, n] of Object.entries(audit.entities)) totals[type] = (totals[type] ?? 0) + n;
     }
@@ -224,7 +229,12 @@ describe("tokumei anonymize: bad input", () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(await filesUnder(out)).toEqual(["anonymized/good.jsonl.jsonl", "audit/good.jsonl.audit.json", "quarantine/bad.jsonl.json"]);
+    expect((await filesUnder(out)).filter((f) => !f.startsWith("datasets/"))).toEqual([
+      "anonymized/good.jsonl.jsonl",
+      "audit/good.jsonl.audit.json",
+      "quarantine/bad.jsonl.json",
+    ]);
+    expect((await filesUnder(out)).filter((f) => f.startsWith("datasets/") && f.includes("bad"))).toEqual([]);
     const record = QuarantineRecordSchema.parse(JSON.parse(await readFile(join(out, "quarantine", "bad.jsonl.json"), "utf8")));
     expect(record).toMatchObject({ inputKey: "bad.jsonl", errorType: "InputFormatError" });
     expect(record.reason).toMatch(/line 2\b/);

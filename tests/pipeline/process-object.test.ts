@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePolicy } from "../../shared/anonymize/policy.js";
 import { createEngine } from "../../shared/engine.js";
+import { datasetKey, partitionDate } from "../../shared/dataset/keys.js";
 import { outputKeys, processObject } from "../../shared/pipeline.js";
 import {
   type AnonymizedUtteranceRow,
@@ -56,17 +57,18 @@ describe("outputKeys", () => {
 });
 
 describe("processObject: a chat JSONL", () => {
-  it("writes anonymized rows, then the audit record", async () => {
+  it("writes the Parquet datasets and anonymized rows, then the audit record", async () => {
     // Prepare
     const storage = new MemoryStorage({ "chat/bot.jsonl": CHAT_JSONL });
     const keys = outputKeys("chat/bot.jsonl");
+    const dataset = (table: "utterances" | "conversations") => datasetKey(table, { dt: partitionDate(NOW()), source: "chat", inputKey: "chat/bot.jsonl" });
 
     // Act
     const result = await processObject("chat/bot.jsonl", storage, engine, { now: NOW });
 
     // Assess
     expect(result.status).toBe("anonymized");
-    expect(storage.writes).toEqual([keys.utterances, keys.audit]);
+    expect(storage.writes).toEqual([dataset("utterances"), dataset("conversations"), keys.utterances, keys.audit]);
     const rows = rowsOf(storage.text(keys.utterances));
     expect(rows.map((r) => [r.conversationId, r.source, r.index, r.role, r.timestamp, r.text])).toEqual([
       ["s-1", "chat", 0, "user", "2024-11-05T10:00:00+09:00", "携帯は<PHONE_1>です"],
@@ -102,7 +104,11 @@ describe("processObject: a chat JSONL", () => {
       engineVersion: ENGINE_VERSION,
       policyHash: engine.policyHash,
       mode: "mask",
-      outputs: [keys.utterances],
+      outputs: [
+        datasetKey("utterances", { dt: partitionDate(NOW()), source: "chat", inputKey: "chat/bot.jsonl" }),
+        datasetKey("conversations", { dt: partitionDate(NOW()), source: "chat", inputKey: "chat/bot.jsonl" }),
+        keys.utterances,
+      ],
       processedAt: "2024-11-05T01:02:03.000Z",
     });
     expect(result).toEqual({ status: "anonymized", audit: written, rows: 4 });
