@@ -1,0 +1,91 @@
+import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import type { StoragePort } from "../../shared/storage-port.js";
+
+/** Where an {@link S3Storage} reads and writes. */
+export interface S3StorageOptions {
+  /** The bucket the input object is in (taken from the S3 event). */
+  readonly inputBucket: string;
+  /** The anonymized bucket: rows, audit records and quarantine records all go here. */
+  readonly outputBucket: string;
+  /** A customer-managed KMS key (id, ARN or alias) for SSE-KMS; the bucket's default key when absent. */
+  readonly kmsKeyId?: string | undefined;
+}
+
+/**
+ * The pipeline's storage port on S3, over an injected client: reads the input bucket, writes the output
+ * bucket with SSE-KMS. The pipeline's keys already carry their prefix (`datasets/`, `anonymized/`, `audit/`,
+ * `quarantine/`), so a quarantine record lands under the output bucket's `quarantine/`.
+ *
+ * Each write is one PutObject, which S3 makes visible whole or not at all; the pipeline writes the data
+ * objects first and the audit record last, so an audit record means its data is complete.
+ *
+ * @example
+ * const storage = new S3Storage(new S3Client({}), { inputBucket: "raw", outputBucket: "anonymized", kmsKeyId: "alias/tokumei" });
+ * await processObject("incoming/chat/log.jsonl", storage, engine);
+ */
+export class S3Storage implements StoragePort {
+  constructor(
+    private readonly client: S3Client,
+    private readonly options: S3StorageOptions,
+  ) {}
+
+  /** GetObject from the input bucket, the body streamed into one Uint8Array. S3 errors propagate. */
+  async read(key: string): Promise<Uint8Array> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: this.options.inputBucket, Key: key }));
+    if (response.Body === undefined) throw new Error(`GetObject returned no body for s3://${this.options.inputBucket}/${key}`);
+    return response.Body.transformToByteArray();
+  }
+
+  /** PutObject to the output bucket, encrypted with SSE-KMS. */
+  async write(key: string, body: string | Uint8Array): Promise<void> {
+    await putEncrypted(this.client, { bucket: this.options.outputBucket, key, body, kmsKeyId: this.options.kmsKeyId });
+  }
+}
+
+/**
+ * One PutObject with `ServerSideEncryption: "aws:kms"` (and `SSEKMSKeyId` when a key is given) and a content
+ * type from the key's extension.
+ *
+ * @example
+ * await putEncrypted(s3, { bucket: "anonymized", key: "quarantine/transcribe/job.json", body: "{}\n", kmsKeyId: "alias/tokumei" });
+ */
+export async function putEncrypted(
+  client: S3Client,
+  object: { bucket: string; key: string; body: string | Uint8Array; kmsKeyId?: string | undefined },
+): Promise<void> {
+  const input: PutObjectCommandInput = {
+    Bucket: object.bucket,
+    Key: object.key,
+    Body: object.body,
+    ContentType: contentTypeOf(object.key),
+    ServerSideEncryption: "aws:kms",
+  };
+  if (object.kmsKeyId) input.SSEKMSKeyId = object.kmsKeyId;
+  await client.send(new PutObjectCommand(input));
+}
+
+/**
+ * Reads `key` now and returns a port that answers that read from memory (other calls go to `storage`).
+ *
+ * The pipeline turns any failure inside `processObject`, reading included, into a quarantine record. An S3
+ * failure (throttling, access denied, a network error) is not bad input: reading first lets it reach the
+ * handler, so the SQS message is retried and ends in the DLQ instead of being quarantined.
+ *
+ * @example
+ * const input = await withInputRead(new S3Storage(s3, options), key); // S3 errors throw here
+ * await processObject(key, input, engine);                            // only input problems quarantine
+ */
+export async function withInputRead(storage: StoragePort, key: string): Promise<StoragePort> {
+  const body = await storage.read(key);
+  return {
+    read: (wanted) => (wanted === key ? Promise.resolve(body) : storage.read(wanted)),
+    write: (outKey, outBody) => storage.write(outKey, outBody),
+  };
+}
+
+function contentTypeOf(key: string): string {
+  if (key.endsWith(".jsonl")) return "application/x-ndjson";
+  if (key.endsWith(".json")) return "application/json";
+  if (key.endsWith(".parquet")) return "application/vnd.apache.parquet";
+  return "application/octet-stream";
+}
