@@ -172,7 +172,8 @@ function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
   }
   // さくらさん, ゆいちゃん: a hiragana word set off before an honorific.
   for (const m of text.matchAll(/(?:(?<=[のはがもとを、。\s！!？?「])|(?<![\u3041-\u309F]))[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?:[^\u3041-\u309F]|[もはがのにとへをや]|です|$))/g)) {
-    if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)/.test(m[0])) {
+    // Not a kin or role word, and not honorifics or copulas themselves (さんさんですさん).
+    if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)|^(?:さん|さま|くん|ちゃん)|です|ます/.test(m[0])) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.7, patternName: "kana-honorific", labelBound: true });
     }
   }
