@@ -156,6 +156,8 @@ function scanRun(text: string, from: number): Run {
     const previous = tokens[tokens.length - 1];
     const reading = previous && !afterGap ? continuing(text, i, previous.reading) : startsReading(text, i);
     if (reading?.script === "symbol" && !previous) break;
+    // Typed digits and kana readings do not make one item across a pause (090-…、さんに → さん is a word).
+    if (reading && previous && afterGap && ((previous.reading.script === "ascii-digit" && reading.script === "kana-digit") || (previous.reading.script === "kana-digit" && reading.script === "ascii-digit"))) break;
     // エー starts a spoken number only as a filler; it is the letter A inside a spelled run.
     if (reading?.surface === "エー" && (!previous || !isLetter(previous.reading.script))) break;
     if (reading && (!previous || afterGap || canTouch(previous.reading, reading))) {
