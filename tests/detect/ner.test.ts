@@ -29,6 +29,10 @@ describe.each<[string, Row[]]>([
       ["プロ2年目の椎名もも（20）が初優勝した", [["PERSON", "椎名もも"], ["AGE", "20"]]],
       ["奥様と患者様とお客様", []],
       ["母の家に帰ります", []],
+      ["営業部のメールから送ります", []], // a known word after a department is not a colleague
+      ["あ、情シスのジョーンズから聞いてます", [["PERSON", "ジョーンズ"]]],
+      ["いつまでも元気でね ゆうと・あかりより", [["PERSON", "ゆうと"], ["PERSON", "あかり"]]],
+      ["令和元年の十二月二十日で、下の蓮が生まれました", [["PERSON", "蓮"]]],
       ["はい、そうです。", []], // a greeting's word must be a name the lexicon knows
       ["大丈夫でございます。看護師も常駐しています", []], // でございます as a polite copula
       ["妻と、子どもが一人です。", []], // a count, not the given name 一人

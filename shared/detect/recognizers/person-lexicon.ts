@@ -1,4 +1,4 @@
-import type { Token } from "../../text/tokenizer.js";
+import { getTokenizer, type Token } from "../../text/tokenizer.js";
 import { givenNameEntry, givenReading, romajiGiven, romajiSurname, surnameEntry, surnameReading } from "../lexicon/names.js";
 import type { Candidate } from "../recognizer.js";
 
@@ -199,7 +199,7 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   for (const m of text.matchAll(new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu"))) {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
-    const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫)の$/.test(text.slice(Math.max(0, m.index - 3), m.index));
+    const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫|上|下)の$/.test(text.slice(Math.max(0, m.index - 3), m.index));
     if (!(honorific || kin) || !(givenNameEntry(m[0]) || surnameEntry(m[0])) || KIN_WORDS.has(m[0]) || explainedKanji(text, m.index, end)) continue;
     // Part of a noun (空港, 光回線); a verb the tokenizer made of 空くん (空く) does not count.
     if (tokens.some((t) => t.start <= m.index && t.end >= end && t.end - t.start > 1 && t.pos === "名詞")) continue;
@@ -234,6 +234,15 @@ const AFTER_DEPARTMENT = /(?:部|課|室|係|チーム|情シス|経理|総務|�
 /** 有限会社サクラ設計、川口です: a person after their company's name. */
 const AFTER_COMPANY = /(?:株式会社|有限会社|合同会社|商事|物産|工業|設計|不動産|銀行|病院|クリニック|事務所|センター|[部課室])[、,\s]\s?(?<name>[\p{Script=Han}々]{1,4})(?=です|でございます|と申します)/gu;
 
+/** Whether kuromoji knows the word as one ordinary dictionary word (サーバー, チーム). */
+function knownWord(word: string): boolean {
+  const tokens = getTokenizer().tokenize(word);
+  return tokens.length === 1 && tokens[0]!.known && tokens[0]!.pos2 !== "人名";
+}
+
+/** ゆうと・あかりより: given names joined by ・ that sign a message. */
+const SIGNED_NAMES = /(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])(?<names>[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}(?:・[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}?)+)(?=より|から[」\n!！]|$)/gu;
+
 function staffAndListNames(text: string): Candidate[] {
   const out: Candidate[] = [];
   const push = (start: number, name: string, score: number, patternName: string) => out.push({ start, end: start + name.length, score, patternName, labelBound: true });
@@ -255,7 +264,10 @@ function staffAndListNames(text: string): Candidate[] {
       const name = m.groups?.["name"];
       if (!name || NOT_A_NAME.test(name)) continue;
       const katakana = /^[\u30A1-\u30FA\u30FC]+$/.test(name);
-      if (!(surnameEntry(name) || givenNameEntry(name) || (katakana && (surnameReading(name) || givenReading(name))))) continue;
+      // A katakana word the dictionary does not know, named as a colleague (情シスのジョーンズから), is a name
+      // too; a known one (メール, データ, and so also ワン) is not taken on this evidence alone.
+      const unknownKatakana = katakana && re === AFTER_DEPARTMENT && /^(?:です|から|が)/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 3)) && !knownWord(name);
+      if (!(surnameEntry(name) || givenNameEntry(name) || (katakana && (surnameReading(name) || givenReading(name))) || unknownKatakana)) continue;
       push(m.index + m[0].length - name.length, name, 0.8, re === AFTER_DEPARTMENT ? "after-department" : "after-company");
     }
   }
@@ -270,6 +282,15 @@ function staffAndListNames(text: string): Candidate[] {
     if (!STAFF_VERB.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6)) || NOT_A_NAME.test(m[0])) continue;
     if (!(surnameEntry(m[0]) || givenNameEntry(m[0]))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "staff-name", labelBound: true });
+  }
+  for (const m of text.matchAll(SIGNED_NAMES)) {
+    const parts = m.groups?.["names"]?.split("・") ?? [];
+    if (!parts.every((p) => givenReading(p) || surnameReading(p))) continue;
+    let at = m.index;
+    for (const part of parts) {
+      push(at, part, 0.8, "signed-names");
+      at += part.length + 1;
+    }
   }
   for (const m of text.matchAll(NAME_LIST)) {
     let at = m.index;

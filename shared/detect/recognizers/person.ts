@@ -156,7 +156,8 @@ function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = lexiconNames(text, nlp.tokens);
   for (const m of text.matchAll(ENGLISH_NAME)) {
     const name = m.groups?.["name"];
-    if (!name || name.split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) continue;
+    // The first word decides (Nguyen Van An: An is a name here, not the article).
+    if (!name || NOT_ENGLISH_NAME.test(name.split(/\s/)[0]!)) continue;
     const start = m.index + m[0].length - name.length;
     out.push({ start, end: start + name.length, score: 0.8, patternName: "english-name", labelBound: true });
   }
