@@ -30,6 +30,7 @@ describe.each<[string, Row[]]>([
       ["奥様と患者様とお客様", []],
       ["母の家に帰ります", []],
       ["営業部のメールから送ります", []], // a known word after a department is not a colleague
+      ["六十歳以上の方は、えー、シニア割引です", []], // 以上の is not 上の (the elder child)
       ["あ、情シスのジョーンズから聞いてます", [["PERSON", "ジョーンズ"]]],
       ["いつまでも元気でね ゆうと・あかりより", [["PERSON", "ゆうと"], ["PERSON", "あかり"]]],
       ["令和元年の十二月二十日で、下の蓮が生まれました", [["PERSON", "蓮"]]],
@@ -80,6 +81,7 @@ describe("answers to the previous utterance", () => {
   it.each<[string, string, Array<[string, string]>]>([
     ["お名前をお伺いできますか。", "はい、なかむらです。", [["PERSON", "なかむら"]]],
     ["お勤め先を教えていただけますか。", "しらさぎ信用金庫です。", [["ORGANIZATION", "しらさぎ信用金庫"]]],
+    ["お勤め先にお変わりはございませんか。", "はい、変わってないです。", []],
     ["ご出身はどちらですか？", "ハノイです！", [["LOCATION", "ハノイ"]]],
   ])("%s / %s", (question, answer, expected) => {
     expect(spans(answer, { precedingText: question })).toEqual(expected);

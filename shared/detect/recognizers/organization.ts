@@ -239,7 +239,8 @@ export const organizationRecognizer: Recognizer = {
     if (found.length > 0) return found.map((c) => ({ ...c, score: Math.max(c.score, 0.85), patternName: `${c.patternName}-answer` }));
     const run = /^(?:はい[、,]?\s?|えー[、,]?\s?|あ[、,]\s?)*(?<org>[\p{Script=Han}\u30A1-\u30FA\u30FC\u3041-\u3096A-Za-z0-9・&]{2,20}?)(?=です|でございます|に勤め|で働|[。、]|$)/u.exec(answer);
     const org = run?.groups?.["org"];
-    if (!run || !org || GENERIC.test(org) || /^(?:はい|いいえ|そう|会社員|無職|主婦|学生|自営業|パート)$/.test(org)) return [];
+    // A clause (変わってないです, ご勤務先宛てでも発行可能です) is not a name: no verb or particle endings inside.
+    if (!run || !org || GENERIC.test(org) || /^(?:はい|いいえ|そう|会社員|無職|主婦|学生|自営業|パート)$/.test(org) || /(?:ない|ます|ません|った|でも|では|には|から|まで|宛)|[\u3041-\u3096]$/.test(org)) return [];
     const start = run[0].length - org.length;
     return [{ start, end: start + org.length, score: 0.8, patternName: "answered-organization", labelBound: true }];
   },

@@ -199,7 +199,8 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   for (const m of text.matchAll(new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu"))) {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
-    const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫|上|下)の$/.test(text.slice(Math.max(0, m.index - 3), m.index));
+    // 上の/下の mean the elder/younger child only on their own (以上の方 is "those above").
+    const kin = /(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫|(?<![\p{Script=Han}])[上下])の$/u.test(text.slice(Math.max(0, m.index - 3), m.index));
     if (!(honorific || kin) || !(givenNameEntry(m[0]) || surnameEntry(m[0])) || KIN_WORDS.has(m[0]) || explainedKanji(text, m.index, end)) continue;
     // Part of a noun (空港, 光回線); a verb the tokenizer made of 空くん (空く) does not count.
     if (tokens.some((t) => t.start <= m.index && t.end >= end && t.end - t.start > 1 && t.pos === "名詞")) continue;
