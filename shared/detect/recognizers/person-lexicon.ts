@@ -244,6 +244,13 @@ function knownWord(word: string): boolean {
 /** ゆうと・あかりより: given names joined by ・ that sign a message. */
 const SIGNED_NAMES = /(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])(?<names>[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}(?:・[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}?)+)(?=より|から[」\n!！]|$)/gu;
 
+/** ひかりは6歳です: a kana given name whose age is told right after it. */
+const NAME_WITH_AGE = /(?:^|(?<=[、。\s!！?？]))(?<name>[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}?)(?:は|が|も)(?:今|いま|もう)?[、\s]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:歳|才|さい)/gu;
+/** 葉月五段, 藤井七段: a dan rank follows only a person. */
+const DAN_RANK = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{2,4}?)(?=[一二三四五六七八九]段(?:は|が|の|と|（|\\(|、|$))`, "gu");
+/** A line of katakana words after an account line (普通 5518034 / リ ウェイ): the account holder. */
+const HOLDER_LINE = /(?:口座|普通|当座|名義|\d{6,8})[^\n]*\n(?<name>[\u30A1-\u30FA\u30FC]{1,8}(?:[ \u3000][\u30A1-\u30FA\u30FC]{1,8})+)(?=\n|$)/gu;
+
 function staffAndListNames(text: string): Candidate[] {
   const out: Candidate[] = [];
   const push = (start: number, name: string, score: number, patternName: string) => out.push({ start, end: start + name.length, score, patternName, labelBound: true });
@@ -283,6 +290,19 @@ function staffAndListNames(text: string): Candidate[] {
     if (!STAFF_VERB.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6)) || NOT_A_NAME.test(m[0])) continue;
     if (!(surnameEntry(m[0]) || givenNameEntry(m[0]))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "staff-name", labelBound: true });
+  }
+  for (const m of text.matchAll(NAME_WITH_AGE)) {
+    const name = m.groups?.["name"];
+    const pronoun = /^(?:うち|わたし|わたくし|ぼく|おれ|あたし|みんな|こども|むすこ|むすめ|あの子|この子|その子|ウチ)$/.test(name ?? "");
+    if (name && !pronoun && (givenReading(name) || surnameReading(name)) && !NOT_KANA_NAME.test(name)) push(m.index + m[0].indexOf(name), name, 0.75, "name-with-age");
+  }
+  for (const m of text.matchAll(DAN_RANK)) {
+    const name = m.groups?.["name"];
+    if (name && !NUMERALS.test(name)) push(m.index, name, 0.8, "dan-rank");
+  }
+  for (const m of text.matchAll(HOLDER_LINE)) {
+    const name = m.groups?.["name"];
+    if (name) push(m.index + m[0].length - name.length, name, 0.75, "account-holder-line");
   }
   for (const m of text.matchAll(SIGNED_NAMES)) {
     const parts = m.groups?.["names"]?.split("・") ?? [];
