@@ -112,6 +112,13 @@ export const SUPPLEMENT_GIVEN: Readonly<Record<string, readonly string[]>> = {
   琴音: ["コトネ"],
   愛莉: ["アイリ"],
   莉緒: ["リオ"],
+  // More names common since 2007, seen in conversations (kept to everyday names, not tuned to one text)
+  空: ["ソラ"],
+  陸斗: ["リクト"],
+  樹: ["イツキ"],
+  葉月: ["ハヅキ"],
+  朔: ["サク"],
+  蓮: ["レン"],
 };
 
 // ---------------------------------------------------------------------------------------------------------------
