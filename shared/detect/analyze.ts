@@ -1,7 +1,7 @@
 import { AnalyzerConfigSchema, type AnalyzerConfig, type AnalyzerConfigInput } from "../schema/analyzer-config.js";
 import { prepareText } from "../text/analysis-text.js";
 import { normalize } from "../text/normalize.js";
-import { toOriginalRange } from "../text/mapped-text.js";
+import { toOriginalRange, type MappedText } from "../text/mapped-text.js";
 import type { EntityType } from "./entity-types.js";
 import type { Finding } from "./finding.js";
 import { NON_PII_LABELS, wordsRegex } from "./labels.js";
@@ -52,6 +52,7 @@ export class Analyzer {
   private readonly labelOwners = new Map<string, Set<string>>();
   private readonly allowed: ReadonlySet<string>;
   private readonly needsTokens: boolean;
+  private prepared: Array<{ text: string; mapped: MappedText }> = [];
 
   constructor(config: AnalyzerConfigInput = {}, recognizers?: readonly Recognizer[]) {
     this.config = AnalyzerConfigSchema.parse(config);
@@ -83,10 +84,10 @@ export class Analyzer {
   /** Findings in UTF-16 offsets of `text`, sorted and non-overlapping. */
   analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
     if (text.length === 0) return [];
-    const prepared = prepareText(text);
+    const prepared = this.prepare(text);
     const view = prepared.text;
     // The previous utterance, as analysis text, ends with a line break so that nothing spans the two.
-    const before = options.precedingText ? `${prepareText(options.precedingText).text.slice(-PRECEDING_CHARS)}\n` : "";
+    const before = options.precedingText ? `${this.prepare(options.precedingText).text.slice(-PRECEDING_CHARS)}\n` : "";
     const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
     const nlp: NlpArtifacts = { tokens: this.needsTokens ? getTokenizer().tokenize(view) : [] };
@@ -114,6 +115,18 @@ export class Analyzer {
       }
     }
     return resolveOverlaps(findings, this.config.overlapStrategy);
+  }
+
+  /**
+   * Utterances are analysed in order and each is the next one's preceding text: keeping the last two
+   * prepared texts saves preparing every utterance twice.
+   */
+  private prepare(text: string): MappedText {
+    const hit = this.prepared.find((p) => p.text === text);
+    if (hit) return hit.mapped;
+    const mapped = prepareText(text);
+    this.prepared = [{ text, mapped }, ...this.prepared].slice(0, 2);
+    return mapped;
   }
 
   /** Patterns and finders over this utterance, plus answers to the previous one. */
