@@ -14,7 +14,7 @@ import { datasetKey, partitionDate } from "./dataset/keys.js";
 import { writeParquet } from "./dataset/parquet-writer.js";
 import { conversationRow, utteranceRows, type ConversationRow, type UtteranceRow } from "./dataset/rows.js";
 import { CONVERSATIONS, UTTERANCES } from "./dataset/schema.js";
-import { decodeUtf8 } from "./text/decode.js";
+import { decodeInput, type InputEncoding } from "./text/decode.js";
 
 export interface ProcessOptions {
   readonly parse?: ParseOptions;
@@ -65,11 +65,14 @@ export async function processObject(
   const keys = outputKeys(inputKey);
   let rows: AnonymizedUtteranceRow[];
   let format: string;
+  let encoding: InputEncoding;
   let conversations: number;
   const entities: Partial<Record<EntityType, number>> = {};
   const datasets: Array<{ key: string; body: Uint8Array }> = [];
   try {
-    const text = decodeUtf8(await storage.read(inputKey), inputKey);
+    const decoded = decodeInput(await storage.read(inputKey), inputKey);
+    const text = decoded.text;
+    encoding = decoded.encoding;
     format = options.parse?.format ?? detectFormat(inputKey, text);
     const parsed = parseConversations(inputKey, text, options.parse ?? {});
     conversations = parsed.length;
@@ -128,6 +131,7 @@ export async function processObject(
     inputKey,
     status: "anonymized",
     format,
+    encoding,
     conversations,
     utterances: rows.length,
     entities,

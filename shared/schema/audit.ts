@@ -7,6 +7,8 @@ export const AuditRecordSchema = z
     inputKey: z.string(),
     status: z.literal("anonymized"),
     format: z.string(),
+    /** How the input's bytes were decoded (text/decode.ts). */
+    encoding: z.enum(["utf-8", "utf-8-bom", "utf-16le", "utf-16be", "cp932"]),
     conversations: z.number().int().nonnegative(),
     utterances: z.number().int().nonnegative(),
     entities: z.partialRecord(EntityTypeSchema, z.number().int().nonnegative()),

@@ -246,10 +246,10 @@ describe("tokumei anonymize: bad input", () => {
     for (const value of ["080-9999-8888", "予備", "090-1234-5678"]) expect(everything).not.toContain(value);
   });
 
-  it("quarantines a file that is not UTF-8 and exits 1", async () => {
-    // Prepare
+  it("quarantines a file no supported encoding decodes and exits 1", async () => {
+    // Prepare: 0x80 and 0xFF start no character in UTF-8 or CP932
     const input = join(temp, "sjis.txt");
-    await writeFile(input, Buffer.from([0x82, 0xa0, 0x82, 0xa2, 0x0a]));
+    await writeFile(input, Buffer.from([0x82, 0xa0, 0x80, 0xff, 0x0a]));
     const out = join(temp, "out");
 
     // Act
@@ -259,7 +259,7 @@ describe("tokumei anonymize: bad input", () => {
     expect(code).toBe(1);
     expect(await filesUnder(out)).toEqual(["quarantine/sjis.txt.json"]);
     const record = QuarantineRecordSchema.parse(JSON.parse(await readFile(join(out, "quarantine", "sjis.txt.json"), "utf8")));
-    expect(record.reason).toMatch(/UTF-8.*offset 0\b/);
+    expect(record.reason).toBe("sjis.txt: undecodable: not UTF-8 (first invalid byte at offset 0) nor CP932/Shift_JIS (first invalid byte at offset 2)");
   });
 });
 

@@ -172,6 +172,7 @@ describe("anonymize handler: a chat log put in the raw bucket", () => {
       inputKey: CHAT_SAMPLE.key,
       status: "anonymized",
       format: "chat-jsonl",
+      encoding: "utf-8",
       conversations: 2,
       utterances: 12,
       entities: { PERSON: 1, PHONE: 1, POSTAL_CODE: 1, ADDRESS: 1, EMAIL: 1 },

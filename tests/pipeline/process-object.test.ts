@@ -1,3 +1,4 @@
+import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { parsePolicy } from "../../shared/anonymize/policy.js";
 import { createEngine } from "../../shared/engine.js";
@@ -98,6 +99,7 @@ describe("processObject: a chat JSONL", () => {
       inputKey: "chat/bot.jsonl",
       status: "anonymized",
       format: "chat-jsonl",
+      encoding: "utf-8",
       conversations: 1,
       utterances: 4,
       entities: { PHONE: 2, EMAIL: 1 },
@@ -267,16 +269,31 @@ describe("processObject: bad input", () => {
     expect(storage.everything()).not.toContain("090-1234-5678");
   });
 
-  it("quarantines a Shift_JIS file at byte offset 0", async () => {
-    // Prepare
-    const shiftJis = new Uint8Array([0x82, 0xa0, 0x82, 0xa2]); // あい
-    const storage = new MemoryStorage({ "notes-sjis.txt": shiftJis });
+  it("reads a CP932 (Shift_JIS) file and says so in the audit record", async () => {
+    // Prepare: 「山本：電話は090-1234-5678です」 in CP932
+    const cp932 = iconv.encode("山本：電話は090-1234-5678です\n", "cp932");
+    const storage = new MemoryStorage({ "notes-sjis.txt": cp932 });
 
     // Act
     const result = await processObject("notes-sjis.txt", storage, engine, { now: NOW });
 
     // Assess
-    expect(result.status === "quarantined" && result.record.reason).toMatch(/offset 0\b/);
+    expect(result.status === "anonymized" && result.audit.encoding).toBe("cp932");
+    expect(result.status === "anonymized" && result.audit.entities).toEqual({ PHONE: 1 });
+  });
+
+  it("quarantines bytes no supported encoding decodes, naming the offset", async () => {
+    // Prepare: あ in CP932, then 0x80 0xFF which start nothing in UTF-8 or CP932
+    const storage = new MemoryStorage({ "notes-bad.txt": new Uint8Array([0x82, 0xa0, 0x80, 0xff]) });
+
+    // Act
+    const result = await processObject("notes-bad.txt", storage, engine, { now: NOW });
+
+    // Assess
+    expect(result.status === "quarantined" && result.record.reason).toBe(
+      "notes-bad.txt: undecodable: not UTF-8 (first invalid byte at offset 0) nor CP932/Shift_JIS (first invalid byte at offset 2)",
+    );
+    expect(storage.writes).toEqual(["quarantine/notes-bad.txt.json"]);
   });
 
   it("fails closed when detection fails: a quarantine record without the error's text, and no rows", async () => {
