@@ -1,0 +1,43 @@
+import type { AnonymizedConversation } from "../engine.js";
+import type { Conversation, Role } from "../schema/conversation.js";
+
+/**
+ * The seam every input format implements: recognise a file by its content, parse it into the conversation
+ * model, and write it again in its own layout with only the PII replaced (`--keep-format`).
+ */
+
+/** What a parser gets besides the text. */
+export interface FormatParseOptions {
+  /** File name: error messages and the default conversation id. */
+  readonly file: string;
+  /** Speaker label, name or raw role value → role (e.g. ch_0 → agent); wins over a format's own role words. */
+  readonly roleMap?: Readonly<Record<string, Role>>;
+  /** Conversation id for inputs that carry none. */
+  readonly conversationId?: string;
+}
+
+/** What a renderer gets: the input as read and the result of anonymizing what its parser returned. */
+export interface KeepFormatInput {
+  readonly file: string;
+  /** The decoded input text the conversations were parsed from. */
+  readonly text: string;
+  /** One per parsed conversation, in parse order: masked texts, speakers replaced by speaker_N. */
+  readonly anonymized: readonly AnonymizedConversation[];
+  /**
+   * Masks a string that is not an utterance (a header, a user profile field, a ticket's metadata) with the
+   * same placeholders as the conversation at `conversationIndex`: participant names become their speaker_N
+   * pseudonym, detected PII its placeholder.
+   */
+  readonly maskField: (value: string, conversationIndex: number) => string;
+}
+
+export interface FormatModule {
+  /** The name used by `--format`, in audit records and in the conversations dataset. */
+  readonly format: string;
+  /** True when the content is surely this format (checked before the generic JSON/CSV/text formats). */
+  sniff(file: string, text: string): boolean;
+  /** Throws InputFormatError naming file, line and what is wrong, never quoting the input. */
+  parse(text: string, options: FormatParseOptions): Conversation[];
+  /** The input again in its own layout, every utterance and personal field masked. */
+  render(input: KeepFormatInput): string;
+}
