@@ -35,6 +35,16 @@ describe.each<[string, Row[]]>([
       ["うちは6歳と3歳です", [["AGE", "6歳"], ["AGE", "3歳"]]], // うち is "we", not a name; the ages are the children's
       ["対局後、葉月五段は師匠に感謝した", [["PERSON", "葉月"]]],
       ["階段は三段あります", []],
+      // A name's kanji given after its reading is the name (rule 5), found again where it recurs.
+      ["わたぬきです。漢字だと四月一日って書きます。", [["PERSON", "四月一日"]]],
+      ["漢字では、えっと、小鳥遊と書きます", [["PERSON", "小鳥遊"]]],
+      // Art names (号) and rare kanji complete a name; kin and works after の point at a person.
+      ["江戸中期の絵師、葛城雪舟斎は大坂に生まれた", [["PERSON", "葛城雪舟斎"]]],
+      ["のちに名手と呼ばれた藤枝玄圃らが出た", [["PERSON", "藤枝玄圃"]]],
+      ["雪舟斎の門下からは多くの絵師が出た", [["PERSON", "雪舟斎"]]],
+      ["没问题～ 20:30 开始吧。", []], // Chinese: unknown kanji do not extend a name
+      ["小学生以下は入場無料です", []], // 入場 is a surname, but です does not make 無料 a given name
+      ["早瀬陸斗投手が先発した", [["PERSON", "早瀬陸斗"]]],
       ["みずなみ銀行 関内支店\n普通 5518034\nリ ウェイ", [["BANK_ACCOUNT", "5518034"], ["PERSON", "リ ウェイ"]]],
       ["あ、情シスのジョーンズから聞いてます", [["PERSON", "ジョーンズ"]]],
       ["いつまでも元気でね ゆうと・あかりより", [["PERSON", "ゆうと"], ["PERSON", "あかり"]]],

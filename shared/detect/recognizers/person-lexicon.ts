@@ -35,7 +35,7 @@ const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖�
 
 /** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
 export const NAME_LEADER =
-  /(?:本名|旧姓|英語名|通称|芸名|愛称|上の|下の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：・])?\s?$/;
+  /(?:本名|旧姓|英語名|通称|芸名|愛称|(?<![\p{Script=Han}])[上下]の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：・])?\s?$/u;
 
 const HAN = "[\\p{Script=Han}々ヶ]";
 const NUMERALS = /^[〇一二三四五六七八九十百千万]+$/;
@@ -81,7 +81,9 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
         const given = run.slice(s, s + g);
         if (/[様氏殿君]/.test(given) || [...given].some((_, k) => TITLE_START.test(given.slice(k)))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
-        if (!givenNameEntry(run.slice(s, s + g)) && !(title && g <= 2)) continue;
+        // です is a copula as often as a self-introduction: it does not vouch for an unknown given name.
+        const titled = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || TITLE_START.test(text.slice(end, end + 6));
+        if (!givenNameEntry(run.slice(s, s + g)) && !(titled && g <= 2)) continue;
         if (ordinaryWord(tokens, m.index, end) || /[市区町村県都府郡]$/.test(run.slice(0, s + g))) continue;
         // The rest of the run must be a title (社長, 投手) or nothing.
         if (s + g < run.length && !title) continue;
@@ -229,6 +231,8 @@ function plausibleName(word: string): boolean {
 const GREETING = /^(?:はい|もしもし|あ|ええ)[、,\s]*(?:はい[、,\s]*)?(?<name>[\p{Script=Han}々]{1,4}|[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096]{2,8}?)(?:です|でございます)[。！!]?$/u;
 /** 林は雑木林の林で / 岬は、あの、海に突き出た岬です / 下は誠です: a name part being spelled out. */
 const SPELLED_PART = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{1,2})は[、,\\s]*(?:あの[、,\\s]*|えー[、,\\s]*)?[^。]{0,14}?(?:の|た)\\k<name>(?:で|です|と書|に)`, "gu");
+/** 漢字だと四月一日って書きます: a name's written form given after its reading (rule 5: the name, not the cue). */
+const KANJI_SPELLING = new RegExp(`漢字(?:だと|では|で(?:書くと)?|は)[、,\\s]*(?:えー[、,\\s]*|えっと[、,\\s]*|あの[、,\\s]*)?(?<name>${HAN}{1,6})(?=って書|と書)`, "gu");
 const GIVEN_PART = new RegExp(`(?:下|下の名前|名前)は[、,\\s]*(?<name>${HAN}{1,3})(?=です|と書|で[、。])`, "gu");
 /** 開発部の光永と, 情シスのワンから, 教室の佐倉です: a colleague named after their department or office. */
 const AFTER_DEPARTMENT = /(?:部|課|室|係|チーム|情シス|経理|総務|人事|営業|開発|広報|法務|教室|校|店|事務所|センター|クリニック)の(?<name>[\p{Script=Han}々]{2,4}|[ァ-ヺー]{2,8})(?=から|が|と|に|です|でございます|より|さん|と申)/gu;
@@ -262,6 +266,10 @@ function staffAndListNames(text: string): Candidate[] {
   for (const m of text.matchAll(SPELLED_PART)) {
     const name = m.groups?.["name"];
     if (name && (surnameEntry(name) || givenNameEntry(name))) push(m.index, name, 0.8, "spelled-name-part");
+  }
+  for (const m of text.matchAll(KANJI_SPELLING)) {
+    const name = m.groups?.["name"];
+    if (name && !NOT_A_NAME.test(name)) push(m.index + m[0].length - name.length, name, 0.8, "kanji-spelling");
   }
   for (const m of text.matchAll(GIVEN_PART)) {
     const name = m.groups?.["name"];

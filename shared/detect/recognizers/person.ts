@@ -73,6 +73,17 @@ function givenNameTail(tokens: readonly Token[], from: number, text: string): bo
   return false;
 }
 
+/** Single kanji that end a name: art-name (号) suffixes, or a rare kanji kuromoji does not know (玄圃). */
+function nameSuffixKanji(t: Token, span: Span): boolean {
+  if (t.surface.length !== 1 || !KANJI_WORD.test(t.surface)) return false;
+  // An unknown kanji only completes a given name after a surname (in Chinese text most kanji are unknown).
+  return /^[斎齋斉庵軒]$/.test(t.surface) || (!t.known && span.hasSurname && span.hasGiven);
+}
+const NAME_BOUNDARY = /^(?:[はがのもとをにへら、。,.（(「」』)）\s]|$)/;
+/** 雪舟斎の門下, 山岡の妻: words of kin, work and following that take a person before の. */
+const PERSON_RELATION_AFTER =
+  /^の(?:門下|弟子|師匠|妻|夫|息子|娘|長男|長女|次男|次女|父|母|兄|弟|姉|妹|孫|作品|代表作|著書|遺作|生涯|晩年|死後|没後|生家|墓|肖像|自伝|評伝|後任|前任|後継者|秘書|側近|記念館)/;
+
 interface Span {
   start: number;
   end: number;
@@ -105,7 +116,14 @@ function nameSpans(tokens: readonly Token[], text: string): Span[] {
           (joiner !== undefined && /^[A-Za-z]+$/.test(candidate.surface) && /^[A-Za-z]+$/.test(previous.surface)) ||
           // 佐藤陽菜, 田辺 涼: a given name the dictionary does not know, right after a surname
           (span.hasSurname && (!span.hasGiven || previous.surface.length === 1) && givenNameTail(tokens, joiner ? j + 1 : j, text)));
-      if (!joins || !candidate) break;
+      if (!joins || !candidate) {
+        // 葛城雪舟斎, 藤枝玄圃: an art-name suffix or a kanji the dictionary lacks finishes a name.
+        if (next && isNameToken(tokens[span.last]!) && nameSuffixKanji(next, span) && NAME_BOUNDARY.test(text.slice(next.end, next.end + 1))) {
+          span.end = next.end;
+          span.last = j;
+        }
+        break;
+      }
       if (isNameToken(candidate)) span.nameTokens++;
       span.hasSurname ||= candidate.pos3 === "姓";
       span.hasGiven ||= candidate.pos3 === "名";
@@ -147,7 +165,7 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   // 中川から連絡), not when it is an object or a modifier (石橋を叩く, 小川のせせらぎ); a single kanji (森, 原,
   // 光) is not enough.
   if ([...surface].length === 1) return 0;
-  if (!/^(?:[がはもとへ、。,.!！?？\n]|から|より|$)/.test(after)) return 0;
+  if (!/^(?:[がはもとへ、。,.!！?？\n]|から|より|$)/.test(after) && !PERSON_RELATION_AFTER.test(after)) return 0;
   const first = tokens[span.first]!;
   return first.pos3 === "姓" ? 0.6 : 0.55;
 }
