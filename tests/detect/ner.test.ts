@@ -45,6 +45,12 @@ describe.each<[string, Row[]]>([
       ["没问题～ 20:30 开始吧。", []], // Chinese: unknown kanji do not extend a name
       ["小学生以下は入場無料です", []], // 入場 is a surname, but です does not make 無料 a given name
       ["早瀬陸斗投手が先発した", [["PERSON", "早瀬陸斗"]]],
+      // Full names in kana written as one word (ASR), with a cue; plain kana clauses stay.
+      ["はい、かわしまゆうこです。", [["PERSON", "かわしまゆうこ"]]],
+      ["カワシマユウコ様ですね", [["PERSON", "カワシマユウコ"]]],
+      ["名前はたかはしけんたです", [["PERSON", "たかはしけんた"]]],
+      ["まちがいないです", []],
+      ["ほんとうにすみませんでした", []],
       ["みずなみ銀行 関内支店\n普通 5518034\nリ ウェイ", [["BANK_ACCOUNT", "5518034"], ["PERSON", "リ ウェイ"]]],
       ["あ、情シスのジョーンズから聞いてます", [["PERSON", "ジョーンズ"]]],
       ["いつまでも元気でね ゆうと・あかりより", [["PERSON", "ゆうと"], ["PERSON", "あかり"]]],

@@ -163,6 +163,40 @@ function kanaNames(text: string): Candidate[] {
   return out;
 }
 
+/**
+ * A full name in kana written as one word, as ASR and forms do (かわしまゆうこです, タカハシケンタ様): a surname
+ * reading and a given-name reading that together fill the word, before an honorific or a self-introduction,
+ * or after a name cue (お名前は, 私は).
+ */
+const GLUED_KANA_NAME =
+  /(?:(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])|(?<=(?:お名前は|名前は|名前が|わたしは|私は|僕は|わたくし)[、\s]?))(?<name>[\u3041-\u3096]{4,10}?|[\u30A1-\u30FA\u30FC]{4,12}?)(?=です|でございます|と申します|と申し|といいます|って言います|さん|様|さま|くん|ちゃん|[、。\s]|$)/gu;
+
+function gluedKanaNames(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(GLUED_KANA_NAME)) {
+    const word = m.groups?.["name"] ?? "";
+    const end = m.index + m[0].length;
+    // The particle of a cue glued to the name (名前はたかはしけんたです) is not part of it.
+    const skip = /^[はがも]/.test(word) && led(text, m.index + 1) ? 1 : 0;
+    const start = m.index + skip;
+    const name = word.slice(skip);
+    const cued = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || STRONG_SELF_INTRO.test(text.slice(end, end + 6)) || led(text, start);
+    // です alone vouches only for a whole answer (はい、かわしまゆうこです), not a clause inside a sentence.
+    const answer = /^です[。！!]?$/.test(text.slice(end)) && /^(?:(?:はい|えっと|えー|あ)[、,\s]*)*$/.test(text.slice(0, start));
+    if (!cued && !answer) continue;
+    for (let cut = 2; cut <= name.length - 2; cut++) {
+      const surname = surnameReading(name.slice(0, cut));
+      const given = givenReading(name.slice(cut));
+      if (surname && given && !(surname.ambiguous && given.ambiguous)) {
+        out.push({ start, end, score: 0.8, patternName: "lexicon-kana-glued", labelBound: true });
+        break;
+      }
+    }
+  }
+  return out;
+}
+const STRONG_SELF_INTRO = /^(?:と申します|と申し|といいます|って言います|でございます)/;
+
 /** English words that are also romaji of some name (Hi, Mr, Ken, Mine): not names in a pair. */
 const ENGLISH_WORDS = new Set(["hi", "hey", "mr", "ms", "mrs", "dr", "my", "me", "mine", "the", "and", "see", "you", "are", "so", "no", "to", "do", "go", "man", "can", "dear", "hello", "thanks", "sorry", "good", "nice", "great", "yes", "ok", "okay", "team", "kind", "regards", "best", "all", "one", "make", "take", "come", "sake", "sushi", "tokyo", "osaka", "kyoto", "japan"]);
 
@@ -359,6 +393,7 @@ export function lexiconNames(text: string, tokens: readonly Token[]): Candidate[
     ...kanjiNames(text, tokens),
     ...singleKanjiNames(text, tokens),
     ...kanaNames(text),
+    ...gluedKanaNames(text),
     ...romajiNames(text),
     ...dottedNames(text, tokens),
     ...staffAndListNames(text),
