@@ -8,7 +8,7 @@ import { type AnonymizeRuntime, loadAnonymizeRuntime } from "./lib/config.js";
 import type { S3ObjectRef } from "./lib/events.js";
 import { logger, METRIC, MetricUnit, metrics } from "./lib/powertools.js";
 import { s3RecordHandler } from "./lib/s3-records.js";
-import { S3Storage, withInputRead } from "./lib/s3-storage.js";
+import { S3Storage } from "./lib/s3-storage.js";
 
 /**
  * The object Transcribe writes to its output bucket to check write access before a job; it is not a
@@ -68,8 +68,10 @@ export function createAnonymizeHandler(dependencies: AnonymizeDependencies = {})
       return;
     }
     const storage = new S3Storage(s3, { inputBucket: object.bucket, outputBucket: env.OUTPUT_BUCKET, kmsKeyId: env.KMS_KEY_ID });
-    const input = await withInputRead(storage, object.key);
-    const result = await processObject(object.key, input, engine, {
+    // The body streams in (S3Storage.readStream); an S3 error opening or reading it fails this message
+    // (retried, then the DLQ), only a problem with the input itself is quarantined.
+    const result = await processObject(object.key, storage, engine, {
+      maxInputBytes: env.TOKUMEI_MAX_INPUT_MB * 2 ** 20,
       // The dataset partition (dt) comes from the event, so a redelivery after midnight overwrites its files.
       partitionTime: new Date(object.eventTime),
       ...(externalSource ? { externalSource } : {}),

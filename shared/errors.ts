@@ -38,3 +38,12 @@ export class ConfigError extends TokumeiError {
 export class DetectionError extends TokumeiError {
   override readonly name = "DetectionError";
 }
+
+/**
+ * Reading the input from storage failed part-way (a dropped connection, S3 throttling mid-body). Not a
+ * problem of the input: the pipeline rethrows it instead of quarantining, so the message is retried.
+ * The message names the key and the error's class, never data.
+ */
+export class StorageReadError extends Error {
+  override readonly name = "StorageReadError";
+}

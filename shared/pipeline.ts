@@ -1,5 +1,5 @@
 import type { Engine } from "./engine.js";
-import { TokumeiError } from "./errors.js";
+import { InputFormatError, StorageReadError, TokumeiError } from "./errors.js";
 import { detectFormat, parseConversations, type ParseOptions } from "./formats/index.js";
 import type { EntityType } from "./detect/entity-types.js";
 import type { ExternalEntitySource } from "./detect/external-source.js";
@@ -14,7 +14,8 @@ import { datasetKey, partitionDate } from "./dataset/keys.js";
 import { writeParquet } from "./dataset/parquet-writer.js";
 import { conversationRow, utteranceRows, type ConversationRow, type UtteranceRow } from "./dataset/rows.js";
 import { CONVERSATIONS, UTTERANCES } from "./dataset/schema.js";
-import { decodeInput, type InputEncoding } from "./text/decode.js";
+import { decodeInput, type DecodedInput, type InputEncoding } from "./text/decode.js";
+import { decodeStream, formatSize } from "./text/stream-decode.js";
 
 export interface ProcessOptions {
   readonly parse?: ParseOptions;
@@ -29,7 +30,12 @@ export interface ProcessOptions {
   readonly partitionTime?: Date;
   /** Also write the masked utterances as JSONL under anonymized/ (readable without a Parquet reader). Default true. */
   readonly jsonl?: boolean;
+  /** Inputs larger than this are quarantined with a clear reason instead of exhausting memory. */
+  readonly maxInputBytes?: number;
 }
+
+/** 256 MiB: several times the largest chat exports seen, well inside the anonymizer's memory. */
+export const DEFAULT_MAX_INPUT_BYTES = 256 * 2 ** 20;
 
 export type ProcessResult =
   | { readonly status: "anonymized"; readonly audit: AuditRecord; readonly rows: number }
@@ -69,8 +75,14 @@ export async function processObject(
   let conversations: number;
   const entities: Partial<Record<EntityType, number>> = {};
   const datasets: Array<{ key: string; body: Uint8Array }> = [];
+  const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  // A port that streams is opened here, outside the quarantine block: a missing object or a denied read is
+  // the storage's problem (retried), not the input's.
+  const stream = storage.readStream ? await storage.readStream(inputKey) : undefined;
   try {
-    const decoded = decodeInput(await storage.read(inputKey), inputKey);
+    const decoded: DecodedInput = stream
+      ? await decodeStream(stream, inputKey, { maxBytes: maxInputBytes })
+      : decodeInput(await readWithLimit(storage, inputKey, maxInputBytes), inputKey);
     const text = decoded.text;
     encoding = decoded.encoding;
     format = options.parse?.format ?? detectFormat(inputKey, text);
@@ -115,6 +127,7 @@ export async function processObject(
       datasets.push({ key: datasetKey(CONVERSATIONS, { dt, source, inputKey }), body: writeParquet(CONVERSATIONS, conversationRows) });
     }
   } catch (error) {
+    if (error instanceof StorageReadError) throw error;
     const record: QuarantineRecord = {
       inputKey,
       status: "quarantined",
@@ -146,4 +159,12 @@ export async function processObject(
   if (jsonl) await storage.write(keys.utterances, rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : ""));
   await storage.write(keys.audit, `${JSON.stringify(audit, null, 2)}\n`);
   return { status: "anonymized", audit, rows: rows.length };
+}
+
+async function readWithLimit(storage: StoragePort, key: string, maxBytes: number): Promise<Uint8Array> {
+  const bytes = await storage.read(key);
+  if (bytes.length > maxBytes) {
+    throw new InputFormatError(`input is larger than the ${formatSize(maxBytes)} limit (maxInputBytes); split it or raise the limit`, { file: key });
+  }
+  return bytes;
 }

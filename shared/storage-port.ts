@@ -4,5 +4,11 @@
  */
 export interface StoragePort {
   read(key: string): Promise<Uint8Array>;
+  /**
+   * The object's bytes as they arrive, for inputs too large to hold twice. Opening fails like `read`; a
+   * failure while iterating must be a StorageReadError (retried, never quarantined). Optional: the pipeline
+   * uses `read` when a port has no stream.
+   */
+  readStream?(key: string): Promise<AsyncIterable<Uint8Array>>;
   write(key: string, body: string | Uint8Array): Promise<void>;
 }

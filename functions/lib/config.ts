@@ -34,6 +34,8 @@ export const AnonymizeEnvSchema = z.object({
   TOKUMEI_POLICY: z.string().optional(),
   TOKUMEI_HMAC_SECRET_ARN: Name.optional(),
   TOKUMEI_COMPREHEND: Flag,
+  /** Larger inputs are quarantined with a clear reason rather than exhausting the function's memory. */
+  TOKUMEI_MAX_INPUT_MB: z.coerce.number().positive().max(10_240).default(256),
 });
 export type AnonymizeEnv = z.infer<typeof AnonymizeEnvSchema>;
 

@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { StorageReadError } from "../../shared/errors.js";
 import type { StoragePort } from "../../shared/storage-port.js";
 
 /** Where an {@link S3Storage} reads and writes. */
@@ -36,6 +37,32 @@ export class S3Storage implements StoragePort {
     return response.Body.transformToByteArray();
   }
 
+  /**
+   * GetObject from the input bucket, the body handed on chunk by chunk (never held whole). GetObject's own
+   * errors (NoSuchKey, AccessDenied, throttling) throw here; a failure while the body streams becomes a
+   * StorageReadError so the pipeline retries instead of quarantining.
+   */
+  async readStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: this.options.inputBucket, Key: key }));
+    const body: unknown = response.Body;
+    if (body === undefined || body === null) throw new Error(`GetObject returned no body for s3://${this.options.inputBucket}/${key}`);
+    if (!isAsyncIterable(body)) {
+      // Non-Node bodies (a web ReadableStream or Blob in tests): one chunk.
+      const bytes = await response.Body!.transformToByteArray();
+      return (async function* () {
+        yield bytes;
+      })();
+    }
+    const bucket = this.options.inputBucket;
+    return (async function* () {
+      try {
+        for await (const chunk of body) yield chunk instanceof Uint8Array ? chunk : new TextEncoder().encode(String(chunk));
+      } catch (error) {
+        throw new StorageReadError(`reading s3://${bucket}/${key} failed while streaming (${error instanceof Error ? error.name : "error"})`);
+      }
+    })();
+  }
+
   /** PutObject to the output bucket, encrypted with SSE-KMS. */
   async write(key: string, body: string | Uint8Array): Promise<void> {
     await putEncrypted(this.client, { bucket: this.options.outputBucket, key, body, kmsKeyId: this.options.kmsKeyId });
@@ -64,28 +91,13 @@ export async function putEncrypted(
   await client.send(new PutObjectCommand(input));
 }
 
-/**
- * Reads `key` now and returns a port that answers that read from memory (other calls go to `storage`).
- *
- * The pipeline turns any failure inside `processObject`, reading included, into a quarantine record. An S3
- * failure (throttling, access denied, a network error) is not bad input: reading first lets it reach the
- * handler, so the SQS message is retried and ends in the DLQ instead of being quarantined.
- *
- * @example
- * const input = await withInputRead(new S3Storage(s3, options), key); // S3 errors throw here
- * await processObject(key, input, engine);                            // only input problems quarantine
- */
-export async function withInputRead(storage: StoragePort, key: string): Promise<StoragePort> {
-  const body = await storage.read(key);
-  return {
-    read: (wanted) => (wanted === key ? Promise.resolve(body) : storage.read(wanted)),
-    write: (outKey, outBody) => storage.write(outKey, outBody),
-  };
-}
-
 function contentTypeOf(key: string): string {
   if (key.endsWith(".jsonl")) return "application/x-ndjson";
   if (key.endsWith(".json")) return "application/json";
   if (key.endsWith(".parquet")) return "application/vnd.apache.parquet";
   return "application/octet-stream";
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }

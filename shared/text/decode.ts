@@ -64,9 +64,9 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 }
 
 /** Two or more Japanese (multibyte) UTF-8 characters before the first bad byte: the file began as UTF-8. */
-const MIXED_ENCODING_EVIDENCE = 2;
+export const MIXED_ENCODING_EVIDENCE = 2;
 
-function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+export function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.every((b, i) => bytes[i] === b);
 }
 
@@ -80,7 +80,7 @@ function strictDecode(encoding: "utf-8" | "utf-16le" | "utf-16be", bytes: Uint8A
 }
 
 /** Offset of the first byte that breaks UTF-8 (overlongs and surrogates included), or the length. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
@@ -104,7 +104,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-function multibyteUtf8Before(bytes: Uint8Array, end: number): number {
+export function multibyteUtf8Before(bytes: Uint8Array, end: number): number {
   let count = 0;
   for (let i = 0; i < end; i++) if (bytes[i]! >= 0xc2 && bytes[i]! <= 0xf4) count++;
   return count;
@@ -152,7 +152,7 @@ function firstInvalidUtf16(bytes: Uint8Array, littleEndian: boolean): number {
  * UTF-16 without a BOM shows as zero bytes in every other position for its ASCII characters (newlines,
  * commas, digits, which every log has). Needs an even length and most of one byte column to be zero.
  */
-function bomlessUtf16(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
+export function bomlessUtf16(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
   if (bytes.length < 4 || bytes.length % 2 !== 0) return undefined;
   const sample = Math.min(bytes.length, 4096);
   let evenZero = 0;

@@ -1,7 +1,9 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { S3Storage, withInputRead } from "../../functions/lib/s3-storage.js";
+import { Readable } from "node:stream";
+import { StorageReadError } from "../../shared/errors.js";
+import { S3Storage } from "../../functions/lib/s3-storage.js";
 import { objectBody } from "./helpers.js";
 
 const s3 = mockClient(S3Client);
@@ -63,45 +65,61 @@ describe("S3Storage", () => {
   });
 });
 
-describe("withInputRead", () => {
-  it("reads the input once, up front, and answers the pipeline's read from memory", async () => {
-    // Prepare
-    s3.on(GetObjectCommand).resolves({ Body: objectBody("本文") });
-    const storage = new S3Storage(client, OPTIONS);
+describe("S3Storage.readStream", () => {
+  async function collect(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return Buffer.concat(parts).toString("utf8");
+  }
+
+  it("hands on the body chunk by chunk", async () => {
+    // Prepare: a Node stream body in three chunks, as the SDK gives in Lambda
+    const chunks = ["一行目\n", "二行目\n", "三行目\n"].map((s) => Buffer.from(s));
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from(chunks) as never });
+    const seen: number[] = [];
 
     // Act
-    const input = await withInputRead(storage, "a.jsonl");
-    const bytes = await input.read("a.jsonl");
+    const stream = await new S3Storage(client, OPTIONS).readStream("a.jsonl");
+    for await (const chunk of stream) seen.push(chunk.length);
 
     // Assess
-    expect(new TextDecoder().decode(bytes)).toBe("本文");
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+    expect(seen).toEqual(chunks.map((c) => c.length));
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: "raw", Key: "a.jsonl" }]);
   });
 
-  it("lets an S3 error reach the caller instead of the pipeline", async () => {
+  it("throws GetObject's own error when opening (a missing key is not bad input)", async () => {
     // Prepare
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } }));
-    const storage = new S3Storage(client, OPTIONS);
 
     // Act
-    const act = withInputRead(storage, "gone.jsonl");
+    const act = new S3Storage(client, OPTIONS).readStream("gone.jsonl");
 
     // Assess
     await expect(act).rejects.toBeInstanceOf(NoSuchKey);
   });
 
-  it("passes writes and other reads through", async () => {
-    // Prepare
-    s3.on(GetObjectCommand).resolves({ Body: objectBody("x") });
-    s3.on(PutObjectCommand).resolves({});
-    const input = await withInputRead(new S3Storage(client, OPTIONS), "a.jsonl");
+  it("turns a failure while streaming into a StorageReadError naming the key, not the data", async () => {
+    // Prepare: the connection drops after the first chunk
+    const body = new Readable({ read() {} });
+    body.push(Buffer.from("一行目\n"));
+    setTimeout(() => body.destroy(Object.assign(new Error("socket hang up 一行目"), { name: "TimeoutError" })), 5);
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
 
     // Act
-    await input.read("b.jsonl");
-    await input.write("audit/a.jsonl.audit.json", "{}\n");
+    const act = collect(await new S3Storage(client, OPTIONS).readStream("big.jsonl"));
 
     // Assess
-    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual(["a.jsonl", "b.jsonl"]);
-    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(["audit/a.jsonl.audit.json"]);
+    await expect(act).rejects.toThrow(new StorageReadError("reading s3://raw/big.jsonl failed while streaming (TimeoutError)"));
+  });
+
+  it("reads a body that is not a Node stream as one chunk", async () => {
+    // Prepare
+    s3.on(GetObjectCommand).resolves({ Body: objectBody("本文") });
+
+    // Act
+    const text = await collect(await new S3Storage(client, OPTIONS).readStream("a.jsonl"));
+
+    // Assess
+    expect(text).toBe("本文");
   });
 });

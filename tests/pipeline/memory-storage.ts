@@ -1,3 +1,4 @@
+import { StorageReadError } from "../../shared/errors.js";
 import type { StoragePort } from "../../shared/storage-port.js";
 
 /**
@@ -39,5 +40,32 @@ export class MemoryStorage implements StoragePort {
   /** Every output concatenated, to search for values that must not be there. */
   everything(): string {
     return [...this.outputs.entries()].map(([key, body]) => `${key}\n${new TextDecoder().decode(body)}`).join("\n");
+  }
+}
+
+/**
+ * MemoryStorage that also streams its inputs in chunks of `chunkSize` bytes, like S3Storage; `failAfter`
+ * makes the stream break after that many chunks (a dropped connection).
+ */
+export class StreamingMemoryStorage extends MemoryStorage {
+  constructor(
+    inputs: Record<string, string | Uint8Array>,
+    private readonly chunkSize = 64 * 1024,
+    private readonly failAfter?: number,
+  ) {
+    super(inputs);
+  }
+
+  async readStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const body = await this.read(key);
+    const { chunkSize, failAfter } = this;
+    return (async function* () {
+      let chunks = 0;
+      for (let at = 0; at < body.length; at += chunkSize) {
+        if (failAfter !== undefined && chunks === failAfter) throw new StorageReadError(`reading ${key} failed while streaming (TimeoutError)`);
+        chunks++;
+        yield body.subarray(at, at + chunkSize);
+      }
+    })();
   }
 }

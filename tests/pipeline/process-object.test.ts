@@ -12,7 +12,8 @@ import {
 } from "../../shared/schema/audit.js";
 import { ENGINE_VERSION } from "../../shared/version.js";
 import { readEvent } from "../helpers/fixtures.js";
-import { MemoryStorage } from "./memory-storage.js";
+import { MemoryStorage, StreamingMemoryStorage } from "./memory-storage.js";
+import { StorageReadError } from "../../shared/errors.js";
 
 const NOW = () => new Date("2024-11-05T01:02:03.000Z");
 const engine = createEngine();
@@ -329,5 +330,47 @@ describe("processObject: bad input", () => {
     // Assess
     expect(result.status === "quarantined" && result.record).toMatchObject({ errorType: "InternalError" });
     expect(storage.everything()).not.toContain("090-1234-5678");
+  });
+});
+
+describe("processObject: a port that streams", () => {
+  it("anonymizes a streamed input exactly as a read one", async () => {
+    // Prepare: 1-byte chunks cut every multibyte character
+    const streamed = new StreamingMemoryStorage({ "chat/bot.jsonl": CHAT_JSONL }, 1);
+    const read = new MemoryStorage({ "chat/bot.jsonl": CHAT_JSONL });
+
+    // Act
+    await processObject("chat/bot.jsonl", streamed, engine, { now: NOW });
+    await processObject("chat/bot.jsonl", read, engine, { now: NOW });
+
+    // Assess
+    expect(streamed.writes).toEqual(read.writes);
+    for (const key of read.writes) expect(streamed.outputs.get(key)).toEqual(read.outputs.get(key));
+  });
+
+  it("rethrows a read that breaks mid-stream and writes nothing: the message is retried, not quarantined", async () => {
+    // Prepare
+    const storage = new StreamingMemoryStorage({ "chat/bot.jsonl": CHAT_JSONL }, 16, 2);
+
+    // Act
+    const act = processObject("chat/bot.jsonl", storage, engine, { now: NOW });
+
+    // Assess
+    await expect(act).rejects.toBeInstanceOf(StorageReadError);
+    expect(storage.writes).toEqual([]);
+  });
+
+  it("quarantines an input above maxInputBytes with the limit in the reason", async () => {
+    // Prepare
+    const storage = new StreamingMemoryStorage({ "chat/bot.jsonl": CHAT_JSONL }, 16);
+
+    // Act
+    const result = await processObject("chat/bot.jsonl", storage, engine, { now: NOW, maxInputBytes: 64 });
+
+    // Assess
+    expect(result.status === "quarantined" && result.record.reason).toBe(
+      "chat/bot.jsonl: input is larger than the 64 bytes limit (maxInputBytes); split it or raise the limit",
+    );
+    expect(storage.writes).toEqual(["quarantine/chat/bot.jsonl.json"]);
   });
 });
