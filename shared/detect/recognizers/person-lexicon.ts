@@ -82,7 +82,8 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
         if (/[様氏殿君]/.test(given) || [...given].some((_, k) => TITLE_START.test(given.slice(k)))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
         // です is a copula as often as a self-introduction: it does not vouch for an unknown given name.
-        const titled = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || TITLE_START.test(text.slice(end, end + 6));
+        // It does as the first words of a reply (𠮷田です。携帯は…), where a name is what is being given.
+        const titled = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || TITLE_START.test(text.slice(end, end + 6)) || (title && OPENING.test(text.slice(0, m.index)));
         if (!givenNameEntry(run.slice(s, s + g)) && !(titled && g <= 2)) continue;
         if (ordinaryWord(tokens, m.index, end) || /[市区町村県都府郡]$/.test(run.slice(0, s + g))) continue;
         // The rest of the run must be a title (社長, 投手) or nothing.
@@ -126,6 +127,9 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   }
   return out;
 }
+
+/** Nothing but fillers before: the start of a reply. */
+const OPENING = /^(?:(?:はい|ええ|えっと|えー|あの|あ|もしもし)[、,\s]*)*$/;
 
 /** Kana: a surname reading followed by a given reading (カワグチ ミサキ), or one with context (スズキ様). */
 function kanaNames(text: string): Candidate[] {
