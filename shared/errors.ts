@@ -38,3 +38,8 @@ export class ConfigError extends TokumeiError {
 export class DetectionError extends TokumeiError {
   override readonly name = "DetectionError";
 }
+
+/** A review report could not be rendered faithfully (a highlight outside its text); nothing is written. */
+export class ReportError extends TokumeiError {
+  override readonly name = "ReportError";
+}
