@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { createEngine } from "../shared/engine.js";
 import { ConfigError } from "../shared/errors.js";
-import { renderReport } from "../shared/report/render-report.js";
+import { plural, renderReport } from "../shared/report/render-report.js";
 import { reviewInput, type ReviewedInput } from "../shared/report/review-input.js";
 import { type Io, listInputs, parseFormat, parseRoles } from "./anonymize-command.js";
 import { loadAnalyzerConfig, loadPolicy, loadSecrets } from "./load-config.js";
@@ -84,7 +84,9 @@ export async function runReport(rawArgs: ReportArgs, io: Io, now: () => Date = (
   const entities = conversations.reduce((n, c) => n + Object.values(c.anonymized.counts).reduce((s: number, k) => s + (k ?? 0), 0), 0);
   const failed = inputs.filter((i) => i.status === "failed");
   for (const failure of failed) io.err(`not included ${failure.inputKey}: ${failure.reason}`);
-  io.err(`reviewed ${reviewed.length} of ${inputs.length} inputs: ${conversations.length} conversations, ${utterances} utterances, ${entities} entities`);
+  io.err(
+    `reviewed ${reviewed.length} of ${plural(inputs.length, "input")}: ${plural(conversations.length, "conversation")}, ${plural(utterances, "utterance")}, ${plural(entities, "entity", "entities")}`,
+  );
   io.err(`review report written to ${target}`);
   io.err("it contains raw personal data: for authorised reviewers only; do not share it, delete it when the review is done");
   return failed.length > 0 ? 1 : 0;

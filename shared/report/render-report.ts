@@ -71,7 +71,7 @@ export function renderReport(report: ReviewReport): string {
     `<meta name="robots" content="noindex, nofollow">`,
     `<meta name="referrer" content="no-referrer">`,
     `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    `<title>tokumei review report (raw personal data): ${conversations.length} conversation${conversations.length === 1 ? "" : "s"}</title>`,
+    `<title>tokumei review report (raw personal data): ${plural(conversations.length, "conversation")}</title>`,
     `<style>${STYLE}</style>`,
     `</head>`,
     `<body>`,
@@ -134,7 +134,7 @@ function renderInputs(inputs: readonly ReviewedInput[]): string {
 
 function renderContents(conversations: readonly ReviewedConversation[]): string {
   const items = conversations
-    .map((c, i) => `<li><a href="#c${i + 1}">${escapeHtml(c.original.conversationId)}</a> <span class="muted">${c.original.source}, ${entityCount(c)} entities</span></li>`)
+    .map((c, i) => `<li><a href="#c${i + 1}">${escapeHtml(c.original.conversationId)}</a> <span class="muted">${c.original.source}, ${plural(entityCount(c), "entity", "entities")}</span></li>`)
     .join("");
   return `<nav id="contents"><h2>Conversations</h2><ol>${items}</ol></nav>`;
 }
@@ -161,7 +161,7 @@ function renderConversation(c: ReviewedConversation, n: number, input: { readonl
   return [
     `<section class="conversation" id="c${n}">`,
     `<h2>${escapeHtml(original.conversationId)}</h2>`,
-    `<p class="conv-meta">${original.source} · <code>${escapeHtml(input.inputKey)}</code> · ${escapeHtml(input.format)} · ${original.utterances.length} utterances · ${entityCount(c)} entities</p>`,
+    `<p class="conv-meta">${original.source} · <code>${escapeHtml(input.inputKey)}</code> · ${escapeHtml(input.format)} · ${plural(original.utterances.length, "utterance")} · ${plural(entityCount(c), "entity", "entities")}</p>`,
     counts ? `<ul class="type-counts">${counts}</ul>` : "",
     original.utterances.length === 0
       ? `<p class="muted">No utterances.</p>`
@@ -172,6 +172,11 @@ function renderConversation(c: ReviewedConversation, n: number, input: { readonl
         ].join("\n"),
     `</section>`,
   ].join("\n");
+}
+
+/** "1 entity", "3 entities". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function entityCount(c: ReviewedConversation): number {

@@ -7,7 +7,7 @@ import { createEngine } from "../../shared/engine.js";
 import { ReportError } from "../../shared/errors.js";
 import { renderEntityChart } from "../../shared/report/entity-chart.js";
 import { escapeHtml, highlightMark, highlightText } from "../../shared/report/html.js";
-import { RAW_DATA_WARNING, renderReport, type ReviewReport, totalsByTypeAndSource } from "../../shared/report/render-report.js";
+import { plural, RAW_DATA_WARNING, renderReport, type ReviewReport, totalsByTypeAndSource } from "../../shared/report/render-report.js";
 import { type ReviewedConversation, reviewInput } from "../../shared/report/review-input.js";
 import type { Conversation, Source } from "../../shared/schema/conversation.js";
 import { eventPath } from "../helpers/fixtures.js";
@@ -285,6 +285,18 @@ describe("renderReport", () => {
     expect(empty).toContain("<p>No personal information was detected.</p>");
     expect(empty).not.toContain("<svg");
     expect(empty).toContain("<title>tokumei review report (raw personal data): 0 conversations</title>");
+  });
+});
+
+describe("plural", () => {
+  it.each([
+    [0, "conversation", undefined, "0 conversations"],
+    [1, "conversation", undefined, "1 conversation"],
+    [1, "entity", "entities", "1 entity"],
+    [2, "entity", "entities", "2 entities"],
+  ])("counts %i %s", (n, one, many, expected) => {
+    // Assess
+    expect(plural(n, one, many)).toBe(expected);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { ENTITY_COLOURS } from "../../shared/report/entity-colours.js";
@@ -22,6 +22,14 @@ const SAMPLES = ["chatbot-log.jsonl", "helpdesk-export.csv", "notes.txt", "sales
 function rgb(hex: string): string {
   const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
   return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** The computed background colour of the first element a locator finds (evaluated in the page, which has a DOM). */
+async function backgroundOf(locator: Locator): Promise<string> {
+  return locator.first().evaluate((element) => {
+    const window = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } };
+    return window.getComputedStyle(element).backgroundColor;
+  });
 }
 
 // Skipped where Debian's chromium is not installed (the browser is a system package, not an npm one); the
@@ -87,8 +95,8 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     // Act
     const masked = await page.locator("td.masked mark.pii").count();
     const original = await page.locator("td.original mark.pii").count();
-    const phone = await page.locator("td.masked mark.t-PHONE").first().evaluate((e) => getComputedStyle(e).backgroundColor);
-    const person = await page.locator("td.original mark.t-PERSON").first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    const phone = await backgroundOf(page.locator("td.masked mark.t-PHONE"));
+    const person = await backgroundOf(page.locator("td.original mark.t-PERSON"));
 
     // Assess
     expect(entities).toBeGreaterThanOrEqual(15);
@@ -128,7 +136,7 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.uncheck("#show-original");
     const originalsHidden = await page.locator("td.original").first().isHidden();
     await page.click('button.chip[data-type="PHONE"]');
-    const phoneOff = await page.locator("td.masked mark.t-PHONE").first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    const phoneOff = await backgroundOf(page.locator("td.masked mark.t-PHONE"));
     const pressed = await page.getAttribute('button.chip[data-type="PHONE"]', "aria-pressed");
     await page.click('button.chip[data-type="PHONE"]');
     await page.check("#show-original");
