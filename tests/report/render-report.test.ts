@@ -188,7 +188,7 @@ describe("renderReport", () => {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)![1];
 
     // Assess
-    expect(csp).toBe(`default-src 'none'; style-src ${hash(style)}; script-src ${hash(script)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(csp).toBe(`default-src 'none'; style-src ${hash(style)}; script-src ${hash(script)}; base-uri 'none'; form-action 'none'`);
   });
 
   it("shows the raw-data banner first and names it in the title", () => {
