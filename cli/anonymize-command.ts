@@ -38,12 +38,7 @@ export interface Io {
 export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number> {
   const [config, policy] = await Promise.all([loadAnalyzerConfig(args.config), loadPolicy(args.policy)]);
   const engine = createEngine({ analyzer: config, policy, secrets: loadSecrets(policy) });
-  let format: InputFormat | undefined;
-  if (args.format !== undefined) {
-    const parsed = InputFormatSchema.safeParse(args.format);
-    if (!parsed.success) throw new ConfigError(`unknown --format ${args.format}; use one of ${InputFormatSchema.options.join(", ")}`);
-    format = parsed.data;
-  }
+  const format = args.format !== undefined ? parseFormat(args.format) : undefined;
   const roleMap = args.roles !== undefined ? parseRoles(args.roles) : undefined;
   const parse = { ...(format ? { format } : {}), ...(roleMap ? { roleMap } : {}) };
   const { root, keys } = await listInputs(args.input);
@@ -73,7 +68,15 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
   return failures.length > 0 ? 1 : 0;
 }
 
-function parseRoles(spec: string): Record<string, Role> {
+/** `--format F`: one of the input formats, or a ConfigError listing them. */
+export function parseFormat(value: string): InputFormat {
+  const parsed = InputFormatSchema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`unknown --format ${value}; use one of ${InputFormatSchema.options.join(", ")}`);
+  return parsed.data;
+}
+
+/** `--roles spk_0=agent,spk_1=customer` → speaker → role. */
+export function parseRoles(spec: string): Record<string, Role> {
   const map: Record<string, Role> = {};
   for (const pair of spec.split(",").filter((p) => p.trim() !== "")) {
     const [speaker, role] = pair.split("=").map((s) => s.trim());
@@ -86,7 +89,8 @@ function parseRoles(spec: string): Record<string, Role> {
   return map;
 }
 
-async function listInputs(input: string): Promise<{ root: string; keys: string[] }> {
+/** The supported files of a file or folder argument (hidden entries skipped), as keys relative to `root`, sorted. */
+export async function listInputs(input: string): Promise<{ root: string; keys: string[] }> {
   let info;
   try {
     info = await stat(input);

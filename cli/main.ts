@@ -3,6 +3,7 @@ import { TokumeiError } from "../shared/errors.js";
 import { ENGINE_VERSION } from "../shared/version.js";
 import { runAnonymize, type Io } from "./anonymize-command.js";
 import { runDetect } from "./detect-command.js";
+import { runReport } from "./report-command.js";
 
 const USAGE = `tokumei ${ENGINE_VERSION}: find and mask personal information in Japanese conversation logs
 
@@ -13,6 +14,10 @@ Usage:
   tokumei anonymize FILE|DIR --out DIR [--policy FILE] [--config FILE] [--format F] [--roles MAP] [--print]
       Transcribe JSON, chat JSON/JSONL/CSV or plain text → DIR/anonymized/*.jsonl, DIR/audit/*.audit.json;
       unreadable inputs → DIR/quarantine/*.json
+  tokumei report FILE|DIR... [--out DIR] [--policy FILE] [--config FILE] [--format F] [--roles MAP]
+      one self-contained HTML review page, DIR/report.html (default out/review/report.html): each
+      conversation masked, placeholders highlighted by type, beside the original text; counts and a chart.
+      It holds raw personal data: for authorised reviewers only
   tokumei --help | --version
 
 Options:
@@ -20,7 +25,8 @@ Options:
   --policy FILE   anonymization policy (JSON/YAML): operator per type (replace, redact, mask, hmac, generalize)
   --format F      force the input format: transcribe, chat-json, chat-jsonl, chat-csv, plain-text
   --roles MAP     speaker → role, e.g. spk_0=agent,spk_1=customer (Transcribe speakers or channels)
-  --print         print the masked conversations
+  --print         print the masked conversations (anonymize)
+  --out DIR       output folder (anonymize: required; report: default out/review)
 
 Environment:
   TOKUMEI_HMAC_KEY  key for the hmac operator / pseudonymize mode (never logged)
@@ -89,6 +95,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             roles: values.roles,
             print: values.print,
           },
+          io,
+        );
+      }
+      case "report": {
+        if (rest.length === 0) return usage(io, "report needs at least one input file or folder");
+        if (values.print) return usage(io, "report writes an HTML file and prints no text: drop --print");
+        return await runReport(
+          { inputs: rest, out: values.out, policy: values.policy, config: values.config, format: values.format, roles: values.roles },
           io,
         );
       }

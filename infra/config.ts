@@ -64,6 +64,12 @@ export const TokumeiConfigSchema = z.object({
     .regex(/^alias\/[A-Za-z0-9/_-]{1,250}$/, "kmsKeyAlias must look like alias/name")
     .refine((alias) => !alias.startsWith("alias/aws/"), "alias/aws/ is reserved for AWS managed keys")
     .default("alias/tokumei"),
+  /**
+   * The review-report function (opt-in): invoked with `{"inputKey": …}`, it writes an HTML page with the masked
+   * text beside the raw text to review/ of the raw bucket. Off by default: it is one more principal that reads
+   * raw personal data.
+   */
+  reviewReport: booleanish.default(false),
   /** AWS X-Ray active tracing on the functions and the state machine. */
   tracing: booleanish.default(false),
   /** Memory of the anonymizer (kuromoji's dictionary takes about 300 MB). */

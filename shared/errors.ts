@@ -47,3 +47,8 @@ export class DetectionError extends TokumeiError {
 export class StorageReadError extends Error {
   override readonly name = "StorageReadError";
 }
+
+/** A review report could not be rendered faithfully (a highlight outside its text); nothing is written. */
+export class ReportError extends TokumeiError {
+  override readonly name = "ReportError";
+}

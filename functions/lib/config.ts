@@ -73,6 +73,28 @@ export const TranscriptionFailedEnvSchema = z.object({
 export type TranscriptionFailedEnv = z.infer<typeof TranscriptionFailedEnvSchema>;
 
 /**
+ * The review-report function's environment.
+ *
+ * - `RAW_BUCKET`: where chat logs are read (incoming/chat/) and where the report is written (review/).
+ * - `TRANSCRIPTS_BUCKET`: where call transcripts are read (transcripts/).
+ * - `KMS_KEY_ID`: the key for SSE-KMS on the report (the bucket default when unset).
+ * - `TOKUMEI_POLICY`: the anonymization policy as JSON (or YAML); the default policy (mask) when unset. It may
+ *   not pseudonymize: the HMAC key stays readable by the anonymizer alone.
+ * - `TOKUMEI_COMPREHEND`: "true" adds Amazon Comprehend as the anonymizer does, so the report shows what it masks.
+ *
+ * @example
+ * ReviewReportEnvSchema.parse({ RAW_BUCKET: "raw", TRANSCRIPTS_BUCKET: "transcripts" }).TOKUMEI_COMPREHEND; // false
+ */
+export const ReviewReportEnvSchema = z.object({
+  RAW_BUCKET: Name,
+  TRANSCRIPTS_BUCKET: Name,
+  KMS_KEY_ID: Name.optional(),
+  TOKUMEI_POLICY: z.string().optional(),
+  TOKUMEI_COMPREHEND: Flag,
+});
+export type ReviewReportEnv = z.infer<typeof ReviewReportEnvSchema>;
+
+/**
  * Parses an environment with a schema; empty strings count as unset.
  *
  * @example

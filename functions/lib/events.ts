@@ -6,6 +6,8 @@ import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
 import { InputFormatError } from "../../shared/errors.js";
+import { InputFormatSchema } from "../../shared/formats/index.js";
+import { RoleSchema } from "../../shared/schema/conversation.js";
 
 /**
  * The events the functions accept, as zod schemas built on @aws-lambda-powertools/parser:
@@ -162,6 +164,56 @@ export type TranscribeJobStateChange = z.infer<typeof TranscribeJobStateChangeSc
 export function parseTranscribeJobStateChange(event: unknown): TranscribeJobStateChange {
   const parsed = TranscribeJobStateChangeSchema.safeParse(event);
   if (!parsed.success) throw new InputFormatError(`not a Transcribe Job State Change event: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Where the review-report function may read: chat logs in the raw bucket, transcripts in the transcripts bucket. */
+export const REVIEW_SOURCE_PREFIXES = { chat: "incoming/chat/", transcripts: "transcripts/" } as const;
+
+/** An object key the review report may read: under one of {@link REVIEW_SOURCE_PREFIXES}, no `..`, no control characters. */
+const ReviewInputKeySchema = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((key) => Object.values(REVIEW_SOURCE_PREFIXES).some((prefix) => key.startsWith(prefix) && key.length > prefix.length), {
+    message: `must start with ${Object.values(REVIEW_SOURCE_PREFIXES).join(" or ")}`,
+  })
+  .refine((key) => !key.split("/").some((part) => part === ".." || part === ".") && !/[\u0000-\u001f\u007f]/.test(key) && !key.endsWith("/"), {
+    message: "must name one object (no . or .. segments, no control characters, no trailing /)",
+  });
+
+/**
+ * The review-report function's event, given by a direct invocation (`aws lambda invoke`): the key of a chat
+ * log under incoming/chat/ (raw bucket) or of a transcript under transcripts/ (transcripts bucket), and
+ * optionally the input format and the roles of speakers, as in `tokumei report --format --roles`.
+ *
+ * @example
+ * ReviewReportEventSchema.parse({ inputKey: "incoming/chat/x.jsonl", roles: { spk_0: "agent" } });
+ */
+export const ReviewReportEventSchema = z.strictObject({
+  inputKey: ReviewInputKeySchema,
+  format: InputFormatSchema.optional(),
+  roles: z.record(z.string().min(1), RoleSchema).optional(),
+});
+export type ReviewReportEvent = z.infer<typeof ReviewReportEventSchema>;
+
+/**
+ * Validates a review-report event; an invalid one is an InputFormatError naming the paths and problems,
+ * never the values.
+ *
+ * @example
+ * parseReviewReportEvent({ inputKey: "transcripts/tokumei-A-1.json" }).inputKey;
+ */
+export function parseReviewReportEvent(event: unknown): ReviewReportEvent {
+  const parsed = ReviewReportEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => {
+      const path = issue.path.map(String).join(".") || "(root)";
+      // Messages of our own refinements say what is expected; zod's others may quote the value, so give the code.
+      return issue.code === "custom" ? `${path}: ${issue.message}` : `${path} (${issue.code})`;
+    });
+    throw new InputFormatError(`not a review-report event: ${issues.join("; ")}`);
+  }
   return parsed.data;
 }
 

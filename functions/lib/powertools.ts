@@ -38,6 +38,8 @@ export const METRIC = {
   transcriptionJobsStarted: "TranscriptionJobsStarted",
   /** Transcribe jobs that ended FAILED (one per state-change event). */
   transcriptionFailed: "TranscriptionFailed",
+  /** Review reports written to the raw bucket's review/ prefix. */
+  reviewReports: "ReviewReports",
 } as const;
 
 /**

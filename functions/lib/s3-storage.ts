@@ -95,6 +95,7 @@ function contentTypeOf(key: string): string {
   if (key.endsWith(".jsonl")) return "application/x-ndjson";
   if (key.endsWith(".json")) return "application/json";
   if (key.endsWith(".parquet")) return "application/vnd.apache.parquet";
+  if (key.endsWith(".html")) return "text/html; charset=utf-8";
   return "application/octet-stream";
 }
 

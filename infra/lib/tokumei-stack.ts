@@ -9,6 +9,7 @@ import { DataBuckets, PREFIXES } from "./constructs/data-buckets.js";
 import { DatasetCatalog } from "./constructs/dataset-catalog.js";
 import { EncryptionKey } from "./constructs/encryption-key.js";
 import { Monitoring } from "./constructs/monitoring.js";
+import { ReviewReport } from "./constructs/review-report.js";
 import { PROJECT_ROOT } from "./constructs/tokumei-function.js";
 import { Transcription } from "./constructs/transcription.js";
 
@@ -17,6 +18,7 @@ export const FUNCTION_ENTRIES = {
   anonymize: join(PROJECT_ROOT, "functions", "anonymize.ts"),
   startTranscription: join(PROJECT_ROOT, "functions", "start-transcription.ts"),
   transcriptionFailed: join(PROJECT_ROOT, "functions", "transcription-failed.ts"),
+  reviewReport: join(PROJECT_ROOT, "functions", "review-report.ts"),
 } as const;
 
 export interface TokumeiStackProps extends StackProps {
@@ -34,6 +36,8 @@ export class TokumeiStack extends Stack {
   readonly catalog: DatasetCatalog;
   readonly backfill: Backfill;
   readonly monitoring: Monitoring;
+  /** The review-report function, when `reviewReport` is on. */
+  readonly reviewReport: ReviewReport | undefined;
 
   constructor(scope: Construct, id: string, props: TokumeiStackProps) {
     super(scope, id, props);
@@ -95,6 +99,19 @@ export class TokumeiStack extends Stack {
       logRetention,
       tracing: config.tracing,
     });
+    this.reviewReport = config.reviewReport
+      ? new ReviewReport(this, "ReviewReport", {
+          key,
+          raw,
+          transcripts,
+          entry: FUNCTION_ENTRIES.reviewReport,
+          comprehend: config.comprehend,
+          memorySize: config.anonymizeMemoryMb,
+          timeout: Duration.seconds(config.anonymizeTimeoutSeconds),
+          logRetention,
+          tracing: config.tracing,
+        })
+      : undefined;
     this.monitoring = new Monitoring(this, "Monitoring", {
       key,
       deadLetterQueues: {
@@ -137,5 +154,11 @@ export class TokumeiStack extends Stack {
     });
     new CfnOutput(this, "BackfillStateMachineArn", { value: this.backfill.stateMachine.stateMachineArn });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.topic.topicArn });
+    if (this.reviewReport) {
+      new CfnOutput(this, "ReviewReportFunctionName", {
+        value: this.reviewReport.report.function.functionName,
+        description: `Invoke with {"inputKey":"${PREFIXES.chat}…"} or {"inputKey":"${PREFIXES.transcripts}….json"}; the page (raw text) goes to ${PREFIXES.review} of the raw bucket`,
+      });
+    }
   }
 }

@@ -40,7 +40,15 @@ describe("cdk-nag AwsSolutions", () => {
     ["the default configuration", {}],
     [
       "every option switched on",
-      { tracing: "true", comprehend: "true", mode: "pseudonymize", chatRetentionDays: "90", alarmEmail: "ops@example.com", region: "ap-northeast-1" },
+      {
+        tracing: "true",
+        comprehend: "true",
+        mode: "pseudonymize",
+        chatRetentionDays: "90",
+        alarmEmail: "ops@example.com",
+        region: "ap-northeast-1",
+        reviewReport: "true",
+      },
     ],
   ])("has no unacknowledged error or warning with %s", (_name, context) => {
     // Arrange
@@ -56,7 +64,7 @@ describe("cdk-nag AwsSolutions", () => {
 
   it("acknowledges each finding with a specific reason on the resource it concerns, never app- or stack-wide", () => {
     // Arrange
-    const synth = synthesize({ tracing: "true", comprehend: "true" });
+    const synth = synthesize({ tracing: "true", comprehend: "true", reviewReport: "true" });
 
     // Act
     const all = acknowledgments(synth.app).filter((a) => a.id.startsWith("AwsSolutions-"));

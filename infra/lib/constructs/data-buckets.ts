@@ -17,11 +17,13 @@ export const PREFIXES = {
   /** Quarantine records of failed Transcribe jobs (`quarantine/transcribe/<job name>.json`). */
   quarantineTranscribe: "quarantine/transcribe/",
   athenaResults: "athena-results/",
+  /** Review reports (HTML with raw text) in the raw bucket, `review/<input key>.html`; never in the anonymized bucket. */
+  review: "review/",
 } as const;
 
 export interface DataBucketsProps {
   readonly key: kms.IKey;
-  /** Days raw audio and transcripts are kept. */
+  /** Days raw audio, transcripts and review reports are kept. */
   readonly retentionDays: number;
   /** Days raw chat logs are kept; undefined = kept. */
   readonly chatRetentionDays?: number | undefined;
@@ -93,6 +95,8 @@ export class DataBuckets extends Construct {
         abortUploads,
         noncurrent,
         { id: "expire-raw-audio", prefix: PREFIXES.audio, expiration: Duration.days(props.retentionDays) },
+        // A review report repeats the raw text of a chat log or transcript: it goes no later than the transcripts.
+        { id: "expire-review-reports", prefix: PREFIXES.review, expiration: Duration.days(props.retentionDays) },
         ...(props.chatRetentionDays === undefined
           ? []
           : [{ id: "expire-raw-chat", prefix: PREFIXES.chat, expiration: Duration.days(props.chatRetentionDays) }]),
