@@ -11,7 +11,7 @@ import {
   fixedPiece,
   isRecord,
   joinPieces,
-  jsonLine,
+  nearestJsonLine,
   maskPieces,
   maskStrings,
   mentionPlaceholder,
@@ -178,7 +178,7 @@ function readRoom(text: string, options: FormatParseOptions): ParsedRoom {
       const at = [...prefix, position];
       throw new InputFormatError(`Chatwork message ${position + 1}: ${problem}`, {
         file,
-        line: jsonLine(text, [...at, ...path]) ?? jsonLine(text, at),
+        line: nearestJsonLine(text, [...at, ...path]),
       });
     }
     return checked.data;

@@ -346,6 +346,21 @@ export function jsonLine(text: string, path: readonly (string | number)[]): numb
 }
 
 /**
+ * The line of the value at `path`, or of the nearest enclosing value that exists (a missing field is
+ * reported at the object that lacks it).
+ *
+ * @example
+ * nearestJsonLine('[\n {"a": 1},\n {"b": 2}\n]', [1, "a"]); // 3
+ */
+export function nearestJsonLine(text: string, path: readonly (string | number)[]): number | undefined {
+  for (let length = path.length; length >= 0; length--) {
+    const line = jsonLine(text, path.slice(0, length));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/**
  * A zod failure as "path: problem" for at most three issues. zod's messages name expected types, never the
  * input's values; `path` uses JSON-path-like brackets.
  *

@@ -11,7 +11,7 @@ import {
   fixedPiece,
   isRecord,
   joinPieces,
-  jsonLine,
+  nearestJsonLine,
   maskPieces,
   mentionPlaceholder,
   nameLabels,
@@ -187,7 +187,7 @@ function parseList<T>(text: string, where: string, schema: z.ZodType<T>, what: s
       const { text: problem, path } = describeZod(checked.error);
       throw new InputFormatError(`${what} ${position + 1}: ${problem}`, {
         file: where,
-        line: jsonLine(text, [position, ...path]) ?? jsonLine(text, [position]),
+        line: nearestJsonLine(text, [position, ...path]),
       });
     }
     return checked.data;

@@ -13,7 +13,7 @@ import {
   formatPath,
   isRecord,
   joinPieces,
-  jsonLine,
+  nearestJsonLine,
   maskPieces,
   maskRequired,
   nameLabels,
@@ -91,7 +91,7 @@ function readFile(text: string, file: string): ZendeskFile {
   const users = new Map<string, ZendeskUser>();
   documents.forEach((document, index) => {
     const fail = (problem: string, path: (string | number)[] = []): never => {
-      const line = jsonLine(document.text, path);
+      const line = nearestJsonLine(document.text, path);
       throw new InputFormatError(problem, { file, line: line !== undefined ? document.line + line - 1 : document.line });
     };
     const root = document.value;
