@@ -339,14 +339,18 @@ function renderAccount(
   return out;
 }
 
-/** A first look without parsing the whole file: Chatwork's field names must all be there. */
+/**
+ * Chatwork's field names on every message looked at (types are left to parse, so that a damaged export is
+ * reported as such instead of being read as a generic chat log).
+ */
 function sniff(_file: string, text: string): boolean {
-  const head = text.slice(0, 4096);
-  if (!/"message_id"/.test(head) || !/"send_time"/.test(text) || !/"account_id"/.test(text)) return false;
+  if (!/"message_id"/.test(text.slice(0, 4096)) || !/"send_time"/.test(text)) return false;
   const root = tryParseJson(text);
   const list = Array.isArray(root) ? root : isRecord(root) && Array.isArray(root["messages"]) ? root["messages"] : undefined;
   if (list === undefined || list.length === 0) return false;
-  return list.slice(0, 20).every((item) => MessageSchema.safeParse(item).success);
+  return list
+    .slice(0, 20)
+    .every((item) => isRecord(item) && "message_id" in item && isRecord(item["account"]) && "send_time" in item);
 }
 
 /**

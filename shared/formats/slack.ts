@@ -822,7 +822,9 @@ function sniff(_file: string, text: string): boolean {
   const root = tryParseJson(text);
   if (!Array.isArray(root) || root.length === 0) return false;
   const sample = root.slice(0, 20);
-  return sample.every(isSlackMessage) || sample.every(isSlackUser) || sample.every(isSlackChannel);
+  // A day file: Slack's first message, and messages throughout (a damaged one is reported by parse).
+  const dayFile = isSlackMessage(sample[0]) && sample.every((item) => isRecord(item) && item["type"] === "message");
+  return dayFile || sample.every(isSlackUser) || sample.every(isSlackChannel);
 }
 
 function isSlackMessage(value: unknown): boolean {
@@ -845,7 +847,7 @@ function isSlackChannel(value: unknown): boolean {
 
 function parseText(text: string, options: FormatParseOptions): Conversation[] {
   const root = tryParseJson(text);
-  if (Array.isArray(root) && root.length > 0 && !root.slice(0, 20).every(isSlackMessage)) {
+  if (Array.isArray(root) && root.length > 0 && !root.slice(0, 20).every((item) => isRecord(item) && item["type"] === "message")) {
     const what = root.slice(0, 20).every(isSlackUser) ? "users.json" : "channels.json";
     throw new InputFormatError(
       `a Slack ${what} on its own holds no messages; anonymize the whole export (.zip) so that names are ` +
