@@ -21,7 +21,6 @@ import {
   type Piece,
   PseudoIds,
   setField,
-  speakerNumbers,
   stringifyLike,
   surfaceReplacements,
   textPiece,
@@ -378,10 +377,14 @@ function render(input: KeepFormatInput): string {
     });
   });
 
+  // Each ticket's fields are masked in its own conversation's scope.
+  const contextOfTicket = new Map<unknown, RenderContext>();
+  parsedFile.units.forEach((unit, index) => {
+    if (unit.ticket !== undefined) contextOfTicket.set(unit.ticket, contexts[index] as RenderContext);
+  });
   const renderDocument = (value: unknown, documentIndex: number): unknown => {
     const unitIndex = parsedFile.units.findIndex((unit) => unit.document === documentIndex);
-    const context = contexts[unitIndex] ?? fallback;
-    return renderRoot(value, context, renderedComments);
+    return renderRoot(value, contexts[unitIndex] ?? fallback, renderedComments, contextOfTicket);
   };
   if (parsedFile.documents.length === 1 && parsedFile.documents[0]?.line === 1 && tryParseJson(input.text) !== undefined) {
     return stringifyLike(renderDocument(parsedFile.documents[0].value, 0), input.text);
@@ -402,21 +405,27 @@ function render(input: KeepFormatInput): string {
  * A document of the file again: comments already rendered are put in place (by identity with the objects
  * read), users, tickets and everything else masked by the same rules.
  */
-function renderRoot(root: unknown, context: RenderContext, renderedComments: ReadonlyMap<unknown, Record<string, unknown>>): unknown {
-  const walk = (value: unknown, key: string | undefined, parent: Record<string, unknown> | undefined): unknown => {
+function renderRoot(
+  root: unknown,
+  documentContext: RenderContext,
+  renderedComments: ReadonlyMap<unknown, Record<string, unknown>>,
+  contextOfTicket: ReadonlyMap<unknown, RenderContext>,
+): unknown {
+  const walk = (value: unknown, key: string | undefined, parent: Record<string, unknown> | undefined, context: RenderContext): unknown => {
     if (key === "comments" && Array.isArray(value)) {
       return value.map((comment) => renderedComments.get(comment) ?? renderValue(comment, undefined, undefined, context));
     }
     if (key === "users" && Array.isArray(value)) return value.map((user) => renderValue(user, "users", undefined, context));
     if ((key === "ticket" || key === "tickets" || key === undefined) && (Array.isArray(value) || isRecord(value))) {
-      if (Array.isArray(value)) return value.map((item) => walk(item, key, parent));
+      if (Array.isArray(value)) return value.map((item) => walk(item, key, parent, context));
+      const own = contextOfTicket.get(value) ?? context;
       const out: Record<string, unknown> = {};
-      for (const [name, item] of Object.entries(value)) setField(out, name, walk(item, name, value));
+      for (const [name, item] of Object.entries(value)) setField(out, name, walk(item, name, value, own));
       return out;
     }
     return renderValue(value, key, parent, context);
   };
-  return walk(root, undefined, undefined);
+  return walk(root, undefined, undefined, documentContext);
 }
 
 /** User ids inside text (API URLs such as …/users/378123.json) become their pseudonymous ids. */
