@@ -31,6 +31,11 @@ export interface KeepFormatInput {
   readonly maskField: (value: string, conversationIndex: number) => string;
 }
 
+/** What a binary format's renderer gets: as KeepFormatInput, with the input's bytes instead of its text. */
+export interface KeepFormatBytesInput extends Omit<KeepFormatInput, "text"> {
+  readonly bytes: Uint8Array;
+}
+
 export interface FormatModule {
   /** The name used by `--format`, in audit records and in the conversations dataset. */
   readonly format: string;
@@ -40,4 +45,12 @@ export interface FormatModule {
   parse(text: string, options: FormatParseOptions): Conversation[];
   /** The input again in its own layout, every utterance and personal field masked. */
   render(input: KeepFormatInput): string;
+  /**
+   * Formats whose unit is an archive (a Slack export .zip) also read and write bytes. The caller tries
+   * `sniffBytes` before decoding a file as text; when it answers true, `parseBytes` and `renderBytes` are used
+   * instead of `parse` and `render`.
+   */
+  sniffBytes?(file: string, bytes: Uint8Array): boolean;
+  parseBytes?(bytes: Uint8Array, options: FormatParseOptions): Conversation[];
+  renderBytes?(input: KeepFormatBytesInput): Uint8Array;
 }
