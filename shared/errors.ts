@@ -38,3 +38,14 @@ export class ConfigError extends TokumeiError {
 export class DetectionError extends TokumeiError {
   override readonly name = "DetectionError";
 }
+
+/**
+ * A 匿名加工 release that cannot be made as asked: no input, inconsistent datasets, or k not reachable. Nothing
+ * of the release is written.
+ *
+ * @example
+ * throw new ReleaseError("only 3 conversations in the input; k = 5 needs at least 5");
+ */
+export class ReleaseError extends TokumeiError {
+  override readonly name = "ReleaseError";
+}
