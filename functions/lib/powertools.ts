@@ -38,6 +38,10 @@ export const METRIC = {
   transcriptionJobsStarted: "TranscriptionJobsStarted",
   /** Transcribe jobs that ended FAILED (one per state-change event). */
   transcriptionFailed: "TranscriptionFailed",
+  /** Conversations written by a 匿名加工 release. */
+  releasedConversations: "ReleasedConversations",
+  /** Conversations a release suppressed to reach k. */
+  suppressedConversations: "SuppressedConversations",
 } as const;
 
 /**

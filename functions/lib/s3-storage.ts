@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
-import type { StoragePort } from "../../shared/storage-port.js";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import type { ListableStoragePort, StoragePort } from "../../shared/storage-port.js";
 
 /** Where an {@link S3Storage} reads and writes. */
 export interface S3StorageOptions {
@@ -23,7 +23,7 @@ export interface S3StorageOptions {
  * const storage = new S3Storage(new S3Client({}), { inputBucket: "raw", outputBucket: "anonymized", kmsKeyId: "alias/tokumei" });
  * await processObject("incoming/chat/log.jsonl", storage, engine);
  */
-export class S3Storage implements StoragePort {
+export class S3Storage implements ListableStoragePort {
   constructor(
     private readonly client: S3Client,
     private readonly options: S3StorageOptions,
@@ -34,6 +34,18 @@ export class S3Storage implements StoragePort {
     const response = await this.client.send(new GetObjectCommand({ Bucket: this.options.inputBucket, Key: key }));
     if (response.Body === undefined) throw new Error(`GetObject returned no body for s3://${this.options.inputBucket}/${key}`);
     return response.Body.transformToByteArray();
+  }
+
+  /** Every key under `prefix` in the input bucket (ListObjectsV2, all pages), sorted. S3 errors propagate. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.inputBucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return keys.sort();
   }
 
   /** PutObject to the output bucket, encrypted with SSE-KMS. */

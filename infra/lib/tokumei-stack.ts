@@ -9,6 +9,7 @@ import { DataBuckets, PREFIXES } from "./constructs/data-buckets.js";
 import { DatasetCatalog } from "./constructs/dataset-catalog.js";
 import { EncryptionKey } from "./constructs/encryption-key.js";
 import { Monitoring } from "./constructs/monitoring.js";
+import { Release } from "./constructs/release.js";
 import { PROJECT_ROOT } from "./constructs/tokumei-function.js";
 import { Transcription } from "./constructs/transcription.js";
 
@@ -17,6 +18,7 @@ export const FUNCTION_ENTRIES = {
   anonymize: join(PROJECT_ROOT, "functions", "anonymize.ts"),
   startTranscription: join(PROJECT_ROOT, "functions", "start-transcription.ts"),
   transcriptionFailed: join(PROJECT_ROOT, "functions", "transcription-failed.ts"),
+  release: join(PROJECT_ROOT, "functions", "release.ts"),
 } as const;
 
 export interface TokumeiStackProps extends StackProps {
@@ -25,7 +27,7 @@ export interface TokumeiStackProps extends StackProps {
 
 /**
  * The whole pipeline in one stack: key, buckets, the transcription and anonymization paths (S3 → SQS → Lambda),
- * the Glue/Athena catalog, the backfill state machine and the alarms.
+ * the Glue/Athena catalog, the backfill state machine, the 匿名加工 release function and the alarms.
  */
 export class TokumeiStack extends Stack {
   readonly buckets: DataBuckets;
@@ -33,6 +35,7 @@ export class TokumeiStack extends Stack {
   readonly anonymizer: Anonymizer;
   readonly catalog: DatasetCatalog;
   readonly backfill: Backfill;
+  readonly release: Release;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: TokumeiStackProps) {
@@ -95,6 +98,14 @@ export class TokumeiStack extends Stack {
       logRetention,
       tracing: config.tracing,
     });
+    this.release = new Release(this, "Release", {
+      key,
+      anonymized,
+      entry: FUNCTION_ENTRIES.release,
+      memorySize: config.releaseMemoryMb,
+      logRetention,
+      tracing: config.tracing,
+    });
     this.monitoring = new Monitoring(this, "Monitoring", {
       key,
       deadLetterQueues: {
@@ -136,6 +147,10 @@ export class TokumeiStack extends Stack {
       description: "Attach to the roles or groups of the people who query the datasets",
     });
     new CfnOutput(this, "BackfillStateMachineArn", { value: this.backfill.stateMachine.stateMachineArn });
+    new CfnOutput(this, "ReleaseFunctionName", {
+      value: this.release.release.function.functionName,
+      description: "Invoke with the release settings as payload to write a 匿名加工 release under releases/",
+    });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.topic.topicArn });
   }
 }

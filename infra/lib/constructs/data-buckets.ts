@@ -16,6 +16,8 @@ export const PREFIXES = {
   quarantine: "quarantine/",
   /** Quarantine records of failed Transcribe jobs (`quarantine/transcribe/<job name>.json`). */
   quarantineTranscribe: "quarantine/transcribe/",
+  /** 匿名加工 releases (`releases/<release id>/…`), written by the release function only. */
+  releases: "releases/",
   athenaResults: "athena-results/",
 } as const;
 
