@@ -17,8 +17,6 @@ export interface GeneralisationStep {
   readonly column: QuasiIdentifier;
   readonly from: string;
   readonly to: string;
-  /** Records in classes smaller than k before this step. */
-  readonly recordsBelowK: number;
 }
 
 export interface KAnonymityResult {
@@ -28,6 +26,8 @@ export interface KAnonymityResult {
   /** The level each column ended at, by name. */
   readonly levels: Readonly<Partial<Record<QuasiIdentifier, string>>>;
   readonly suppressed: number;
+  /** Records in classes smaller than k before any generalisation. */
+  readonly belowKAtStart: number;
   /** Size of the smallest equivalence class of the kept records; null when nothing is kept. */
   readonly kAchieved: number | null;
   readonly equivalenceClasses: number;
@@ -68,11 +68,13 @@ function smallest(values: Iterable<number>): number | null {
 }
 
 /**
- * Makes a table k-anonymous over its quasi-identifiers by global recoding and suppression (Sweeney's Datafly):
- * while more records sit in classes smaller than k than `maxSuppression` allows, the column with the most
- * distinct values is generalised one level for every record (age band → 20-year band → blank, prefecture →
- * region → blank …); then the records still in classes smaller than k are suppressed. Whole-column steps keep
- * a column's values comparable across the release, and the manifest can say exactly what was done.
+ * Makes a table k-anonymous over its quasi-identifiers by full-domain generalisation and suppression, the
+ * optimal way (Incognito / ARX style): every combination of hierarchy levels is tried (3 × 3 × 3 × 2 × 2 = 108
+ * at most), the ones that leave no more records in classes smaller than k than `maxSuppression` allows are
+ * kept, and the least generalised of them wins (sum of the levels' heights, each column's height normalised to
+ * 1; ties: fewer suppressed records, then the columns listed first generalised least). The records still in
+ * classes smaller than k are then suppressed. Whole-column levels keep a column's values comparable across the
+ * release, and the manifest can say exactly what was done. With fewer than k records, everything is suppressed.
  *
  * @example
  * const result = kAnonymize(records, { k: 5, quasiIdentifiers: ["customer_prefecture"], maxSuppression: 0.05, hierarchies: hierarchies(2026) });
@@ -81,46 +83,77 @@ function smallest(values: Iterable<number>): number | null {
 export function kAnonymize(records: ReadonlyArray<QuasiRecord>, options: KAnonymityOptions): KAnonymityResult {
   const { k, quasiIdentifiers: columns, hierarchies } = options;
   const budget = Math.floor(options.maxSuppression * records.length);
-  const level = new Map<QuasiIdentifier, number>(columns.map((c) => [c, 0]));
-  const steps: GeneralisationStep[] = [];
+  // Each column's values at each level, coded as small integers, computed once.
+  const coded = columns.map((column) =>
+    hierarchies[column].levels.map((level) => {
+      const codes = new Map<string | null, number>();
+      return records.map((record) => {
+        const value = level.apply(record[column] ?? null);
+        let code = codes.get(value);
+        if (code === undefined) codes.set(value, (code = codes.size));
+        return code;
+      });
+    }),
+  );
+  const heights = columns.map((column) => hierarchies[column].levels.length - 1);
+  const belowK = (levels: readonly number[]): { below: number; keys: string[]; sizes: Map<string, number> } => {
+    const keys = records.map((_, r) => levels.map((level, c) => coded[c]![level]![r]).join(","));
+    const sizes = new Map<string, number>();
+    for (const key of keys) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+    let below = 0;
+    for (const size of sizes.values()) if (size < k) below += size;
+    return { below, keys, sizes };
+  };
 
-  const generalised = (): Record<QuasiIdentifier, string | null>[] =>
-    records.map((record) => {
-      const out = {} as Record<QuasiIdentifier, string | null>;
-      for (const column of columns) out[column] = hierarchies[column].levels[level.get(column)!]!.apply(record[column] ?? null);
-      return out;
-    });
-
-  let current = generalised();
-  for (;;) {
-    const { keys, sizes } = equivalenceClasses(current, columns);
-    const below = keys.filter((key) => sizes.get(key)! < k).length;
-    if (below <= budget) break;
-    // Datafly's choice: the column with the most distinct known values; ties go to the column listed first.
-    let best: { column: QuasiIdentifier; distinct: number } | undefined;
-    for (const column of columns) {
-      if (level.get(column)! >= hierarchies[column].levels.length - 1) continue;
-      const distinct = new Set(current.map((r) => r[column]).filter((v) => v !== null)).size;
-      if (distinct > 0 && (best === undefined || distinct > best.distinct)) best = { column, distinct };
-    }
-    if (best === undefined) break;
-    const from = level.get(best.column)!;
-    const levels = hierarchies[best.column].levels;
-    level.set(best.column, from + 1);
-    steps.push({ column: best.column, from: levels[from]!.name, to: levels[from + 1]!.name, recordsBelowK: below });
-    current = generalised();
+  let best: { levels: number[]; loss: number; below: number } | undefined;
+  for (const levels of lattice(heights)) {
+    const { below } = belowK(levels);
+    if (below > budget && !levels.every((level, c) => level === heights[c])) continue;
+    const loss = levels.reduce((sum, level, c) => sum + level / heights[c]!, 0);
+    const better =
+      best === undefined ||
+      (best.below > budget && below <= budget) ||
+      ((below <= budget) === (best.below <= budget) && (loss < best.loss - 1e-9 || (Math.abs(loss - best.loss) <= 1e-9 && below < best.below)));
+    if (better) best = { levels, loss, below };
   }
-
-  const { keys, sizes } = equivalenceClasses(current, columns);
-  const kept = current.map((record, i) => (sizes.get(keys[i]!)! >= k ? record : null));
+  const chosen = best!.levels;
+  const { keys, sizes } = belowK(chosen);
+  const kept = records.map((record, r) => {
+    if (sizes.get(keys[r]!)! < k) return null;
+    const out = {} as Record<QuasiIdentifier, string | null>;
+    columns.forEach((column, c) => (out[column] = hierarchies[column].levels[chosen[c]!]!.apply(record[column] ?? null)));
+    return out;
+  });
+  const steps: GeneralisationStep[] = columns.flatMap((column, c) =>
+    Array.from({ length: chosen[c]! }, (_, level) => ({
+      column,
+      from: hierarchies[column].levels[level]!.name,
+      to: hierarchies[column].levels[level + 1]!.name,
+    })),
+  );
   const keptSizes = [...sizes.values()].filter((size) => size >= k);
-
   return {
     records: kept,
     steps,
-    levels: Object.fromEntries(columns.map((c) => [c, hierarchies[c].levels[level.get(c)!]!.name])),
+    levels: Object.fromEntries(columns.map((column, c) => [column, hierarchies[column].levels[chosen[c]!]!.name])),
     suppressed: kept.filter((r) => r === null).length,
+    belowKAtStart: belowK(columns.map(() => 0)).below,
     kAchieved: smallest(keptSizes),
     equivalenceClasses: keptSizes.length,
   };
+}
+
+/**
+ * Every combination of levels, lowest first, in an order that tries the columns listed first at their lowest
+ * levels before the others (so that, on equal loss, those columns stay most detailed).
+ */
+function* lattice(heights: readonly number[]): Generator<number[]> {
+  const levels = heights.map(() => 0);
+  for (;;) {
+    yield [...levels];
+    let c = levels.length - 1;
+    while (c >= 0 && levels[c] === heights[c]) levels[c--] = 0;
+    if (c < 0) return;
+    levels[c]!++;
+  }
 }

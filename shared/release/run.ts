@@ -122,6 +122,7 @@ export async function runRelease(stores: ReleaseStores, config: ReleaseConfig, o
       kAchieved: built.kAnonymity.kAchieved,
       quasiIdentifiers: config.quasiIdentifiers,
       equivalenceClasses: built.kAnonymity.equivalenceClasses,
+      conversationsBelowKAtStart: built.kAnonymity.belowKAtStart,
       levels: built.kAnonymity.levels,
     },
     generalisation: [...built.kAnonymity.steps],

@@ -119,15 +119,15 @@ export const ReleaseManifestSchema = z
         kAchieved: z.number().int().min(2),
         quasiIdentifiers: z.array(QuasiIdentifierSchema),
         equivalenceClasses: Count,
+        /** Conversations that were in classes smaller than k before any generalisation. */
+        conversationsBelowKAtStart: Count,
         /** The level each quasi-identifier ended at. */
         levels: z.partialRecord(QuasiIdentifierSchema, z.string()),
       })
       .strict()
       .refine((k) => k.kAchieved >= k.kRequested, { message: "k achieved is below k requested" }),
-    /** Whole-column generalisations, in the order applied. */
-    generalisation: z.array(
-      z.object({ column: QuasiIdentifierSchema, from: z.string(), to: z.string(), recordsBelowK: Count }).strict(),
-    ),
+    /** Whole-column generalisations, level by level, columns in the order of the settings. */
+    generalisation: z.array(z.object({ column: QuasiIdentifierSchema, from: z.string(), to: z.string() }).strict()),
     rows: z.object({ conversationsIn: Count, conversationsOut: Count, utterancesIn: Count, utterancesOut: Count }).strict(),
     suppressed: z.object({ conversations: Count, utterances: Count }).strict(),
     dropped: z.object({ duplicateConversations: Count, conversationsWithoutUtterances: Count, orphanUtterances: Count }).strict(),

@@ -117,8 +117,8 @@ describe("kAnonymize", () => {
     expect(result.kAchieved).toBe(19);
   });
 
-  it("generalises the column with the most distinct values first, whole columns at a time", () => {
-    // Prepare: prefecture has 4 values, age 2; 関東 and 近畿 regions reach k = 4.
+  it("chooses the least generalisation that reaches k, whole columns at a time", () => {
+    // Prepare: 関東 and 近畿 regions reach k = 4 (blanking the age would not).
     const records = [
       ...times(2, record("40代", "東京都", null)),
       ...times(2, record("40代", "千葉県", null)),
@@ -130,10 +130,39 @@ describe("kAnonymize", () => {
     const result = kAnonymize(records, options(4, 0));
 
     // Assess
-    expect(result.steps).toEqual([{ column: "customer_prefecture", from: "prefecture", to: "region", recordsBelowK: 8 }]);
+    expect(result.steps).toEqual([{ column: "customer_prefecture", from: "prefecture", to: "region" }]);
+    expect(result.belowKAtStart).toBe(8);
     expect(result.records.map((r) => r?.customer_prefecture)).toEqual([...Array(4).fill("関東地方"), ...Array(4).fill("近畿地方")]);
     expect(result.levels).toEqual({ customer_age_band: "年代 (90歳以上 top-coded)", customer_prefecture: "region", customer_birth_year_band: "birth decade (top-coded at 90 years)" });
     expect(result.kAchieved).toBe(4);
+  });
+
+  it("prefers blanking one column to widening two (loss: each column's levels count as a share of its height)", () => {
+    // Prepare: a birth decade alone (1970年代) and a prefecture pair break k = 3; ages are alike.
+    const records = [
+      ...times(3, record("40代", "東京都", "1980年代")),
+      record("40代", "東京都", "1970年代"),
+      ...times(2, record("40代", "東京都", "1990年代")),
+    ];
+
+    // Act
+    const result = kAnonymize(records, options(3, 0));
+
+    // Assess: 1970年代 → 1960〜1979年 stays alone, so the birth band must go entirely.
+    expect(result.steps.map((s) => `${s.column}: ${s.to}`)).toEqual(["customer_birth_year_band: 20-year band", "customer_birth_year_band: suppressed"]);
+    expect(result.suppressed).toBe(0);
+    expect(result.kAchieved).toBe(6);
+  });
+
+  it("on equal loss, keeps the columns listed first the most detailed", () => {
+    // Prepare: widening either the age or the birth band one level reaches k = 2.
+    const records = [record("40代", null, "1980年代"), record("50代", null, "1980年代"), record("40代", null, "1990年代"), record("40代", null, "1990年代"), record("50代", null, "1980年代")];
+
+    // Act
+    const result = kAnonymize(records, options(2, 0));
+
+    // Assess
+    expect(result.steps).toEqual([{ column: "customer_birth_year_band", from: "birth decade (top-coded at 90 years)", to: "20-year band" }]);
   });
 
   it("blanks a column entirely when its widest band still leaves classes below k", () => {

@@ -96,7 +96,14 @@ describe("runRelease: a 匿名加工 release of the cohort (k = 5, 10 % suppress
     const combinations = rows.map((r) => QI.map((c) => r[c]).join(" / ")).sort();
     expect(new Set(combinations)).toEqual(new Set(["30代 / 神奈川県 / 1990年代", "40代 / 東京都 / 1980年代"]));
     expect(kOf(rows, QI)).toBe(5);
-    expect(manifest.kAnonymity).toEqual({ kRequested: 5, kAchieved: 5, quasiIdentifiers: [...QI], equivalenceClasses: 2, levels: expect.any(Object) });
+    expect(manifest.kAnonymity).toEqual({
+      kRequested: 5,
+      kAchieved: 5,
+      quasiIdentifiers: [...QI],
+      equivalenceClasses: 2,
+      conversationsBelowKAtStart: 1,
+      levels: { customer_age_band: "年代 (90歳以上 top-coded)", customer_prefecture: "prefecture", customer_birth_year_band: "birth decade (top-coded at 90 years)" },
+    });
     expect(manifest.generalisation).toEqual([]);
   });
 
@@ -206,7 +213,8 @@ describe("runRelease: generalisation", () => {
     const rows = await rowsUnder(small, `${prefix}conversations/`);
     expect(rows.map((r) => r["customer_prefecture"])).toEqual(Array(6).fill("関東地方"));
     expect(kOf(rows as never, QI)).toBe(6);
-    expect(manifest.generalisation).toEqual([{ column: "customer_prefecture", from: "prefecture", to: "region", recordsBelowK: 6 }]);
+    expect(manifest.generalisation).toEqual([{ column: "customer_prefecture", from: "prefecture", to: "region" }]);
+    expect(manifest.kAnonymity.conversationsBelowKAtStart).toBe(6);
     expect(manifest.kAnonymity.levels).toMatchObject({ customer_prefecture: "region" });
     expect(manifest.suppressed.conversations).toBe(0);
   });
