@@ -87,7 +87,7 @@ function summary(manifest: ReleaseManifest, folder: string, written: boolean): s
   return [
     `release ${manifest.releaseId} (匿名加工情報)${written ? ` → ${folder}` : " (dry run: nothing written)"}`,
     `  conversations: ${rows.conversationsIn} in, ${rows.conversationsOut} out (${suppressed.conversations} suppressed); utterances: ${rows.utterancesIn} in, ${rows.utterancesOut} out`,
-    `  k-anonymity: k = ${kAnonymity.kRequested} requested, ${kAnonymity.kAchieved} achieved over ${kAnonymity.quasiIdentifiers.join(", ")} (${kAnonymity.equivalenceClasses} classes)`,
+    `  k-anonymity: k = ${kAnonymity.kRequested} requested, ${kAnonymity.kAchieved} achieved over ${kAnonymity.quasiIdentifiers.join(", ")} (${kAnonymity.equivalenceClasses} ${kAnonymity.equivalenceClasses === 1 ? "class" : "classes"})`,
     generalisation.length === 0
       ? "  generalised: nothing beyond the dataset's bands"
       : `  generalised: ${generalisation.map((s) => `${s.column} ${s.from} → ${s.to}`).join("; ")}`,

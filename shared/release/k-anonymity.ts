@@ -84,21 +84,36 @@ export function kAnonymize(records: ReadonlyArray<QuasiRecord>, options: KAnonym
   const { k, quasiIdentifiers: columns, hierarchies } = options;
   const budget = Math.floor(options.maxSuppression * records.length);
   // Each column's values at each level, coded as small integers, computed once.
-  const coded = columns.map((column) =>
-    hierarchies[column].levels.map((level) => {
+  const distinct: number[][] = [];
+  const coded = columns.map((column, c) =>
+    hierarchies[column].levels.map((level, l) => {
       const codes = new Map<string | null, number>();
-      return records.map((record) => {
+      const codesOfRecords = records.map((record) => {
         const value = level.apply(record[column] ?? null);
         let code = codes.get(value);
         if (code === undefined) codes.set(value, (code = codes.size));
         return code;
       });
+      (distinct[c] ??= [])[l] = codes.size;
+      return codesOfRecords;
     }),
   );
   const heights = columns.map((column) => hierarchies[column].levels.length - 1);
-  const belowK = (levels: readonly number[]): { below: number; keys: string[]; sizes: Map<string, number> } => {
-    const keys = records.map((_, r) => levels.map((level, c) => coded[c]![level]![r]).join(","));
-    const sizes = new Map<string, number>();
+  /** Class key of every record at the given levels: one mixed-radix number (a string if it would not fit). */
+  const belowK = (levels: readonly number[]): { below: number; keys: (number | string)[]; sizes: Map<number | string, number> } => {
+    let radix = 1;
+    const factors = levels.map((level, c) => {
+      const factor = radix;
+      radix *= distinct[c]![level]!;
+      return factor;
+    });
+    const numeric = radix <= Number.MAX_SAFE_INTEGER;
+    const keys = records.map((_, r) =>
+      numeric
+        ? levels.reduce((key, level, c) => key + coded[c]![level]![r]! * factors[c]!, 0)
+        : levels.map((level, c) => coded[c]![level]![r]).join(","),
+    );
+    const sizes = new Map<number | string, number>();
     for (const key of keys) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     let below = 0;
     for (const size of sizes.values()) if (size < k) below += size;
