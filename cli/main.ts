@@ -4,6 +4,7 @@ import { ENGINE_VERSION } from "../shared/version.js";
 import { runAnonymize, type Io } from "./anonymize-command.js";
 import { runDetect } from "./detect-command.js";
 import { runReport } from "./report-command.js";
+import { runReleaseCommand } from "./release-command.js";
 
 const USAGE = `tokumei ${ENGINE_VERSION}: find and mask personal information in Japanese conversation logs
 
@@ -18,6 +19,10 @@ Usage:
       one self-contained HTML review page, DIR/report.html (default out/review/report.html): each
       conversation masked, placeholders highlighted by type, beside the original text; counts and a chart.
       It holds raw personal data: for authorised reviewers only
+  tokumei release DIR [--out DIR] [--k N] [--qi COLS] [--max-suppression R] [--from D] [--to D]
+                      [--source call,chat] [--token-scope conversation|release] [--release-id ID] [--dry-run]
+      匿名加工 release of DIR/datasets (k-anonymous, re-tokenized, no linking columns, no key kept)
+      → OUT/releases/<id>/{conversations,utterances}/*.parquet and manifest.json
   tokumei --help | --version
 
 Options:
@@ -27,11 +32,15 @@ Options:
   --roles MAP     speaker → role, e.g. spk_0=agent,spk_1=customer (Transcribe speakers or channels)
   --print         print the masked conversations (anonymize)
   --out DIR       output folder (anonymize: required; report: default out/review)
+  --k N           release: every quasi-identifier combination shared by at least N conversations (default 5)
+  --qi COLS       release: quasi-identifier columns (default customer_age_band,customer_prefecture,customer_birth_year_band)
+  --max-suppression R  release: share of conversations that may be dropped instead of generalising (default 0.05)
 
 Environment:
   TOKUMEI_HMAC_KEY  key for the hmac operator / pseudonymize mode (never logged)
 
-Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/), 2 usage or configuration error.`;
+Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/) or no release could be made,
+            2 usage or configuration error.`;
 
 const processIo: Io = {
   out: (s) => void process.stdout.write(`${s}\n`),
@@ -57,6 +66,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         format: { type: "string" },
         roles: { type: "string" },
         print: { type: "boolean", default: false },
+        k: { type: "string" },
+        qi: { type: "string" },
+        "max-suppression": { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        source: { type: "string" },
+        "token-scope": { type: "string" },
+        "release-id": { type: "string" },
+        "dry-run": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -106,13 +124,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           io,
         );
       }
+      case "release": {
+        if (rest.length !== 1) return usage(io, "release needs exactly one folder (the --out of tokumei anonymize)");
+        return await runReleaseCommand(
+          {
+            input: rest[0]!,
+            out: values.out,
+            k: values.k,
+            qi: values.qi,
+            maxSuppression: values["max-suppression"],
+            from: values.from,
+            to: values.to,
+            source: values.source,
+            tokenScope: values["token-scope"],
+            releaseId: values["release-id"],
+            dryRun: values["dry-run"],
+          },
+          io,
+        );
+      }
       default:
         return usage(io, `unknown command: ${command}`);
     }
   } catch (error) {
     if (error instanceof TokumeiError) {
       io.err(`tokumei: ${error.message}`);
-      return error.name === "InputFormatError" ? 1 : 2;
+      return error.name === "InputFormatError" || error.name === "ReleaseError" ? 1 : 2;
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {

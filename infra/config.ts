@@ -82,6 +82,8 @@ export const TokumeiConfigSchema = z.object({
   anonymizeMaxConcurrency: integer(2, 1000).default(10),
   /** Deliveries of a message before it moves to the dead-letter queue. */
   maxReceiveCount: integer(1, 1000).default(5),
+  /** Memory of the release function, which holds the selected datasets in memory while it builds a release. */
+  releaseMemoryMb: integer(512, 10240).default(3008),
   /** Most anonymizer invocations one backfill (Distributed Map) runs at once. */
   backfillMaxConcurrency: integer(1, 10000).default(20),
   /** First day of the `dt` partition projection (YYYY-MM-DD). */

@@ -7,6 +7,7 @@ import { analyzeConversation } from "./detect/sequence.js";
 import type { EntityType } from "./detect/entity-types.js";
 import { Anonymizer, type AppliedOperator } from "./anonymize/anonymizer.js";
 import type { OperatorSecrets } from "./anonymize/operator.js";
+import { quasiIdentifiersOf, type QuasiIdentifiers } from "./anonymize/quasi-identifiers.js";
 import { PolicySchema, policyHash, policyNeedsKey, type Policy } from "./anonymize/policy.js";
 import type { AnalyzerConfigInput } from "./schema/analyzer-config.js";
 import type { Conversation } from "./schema/conversation.js";
@@ -30,6 +31,8 @@ export interface AnonymizedConversation {
   readonly conversation: Conversation;
   readonly utterances: readonly AnonymizedUtterance[];
   readonly counts: Readonly<Partial<Record<EntityType, number>>>;
+  /** The customer's age band, prefecture and birth-year band, generalised (never the raw value). */
+  readonly quasiIdentifiers: QuasiIdentifiers;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createEngine(options: EngineOptions = {}) {
       const scope = anonymizer.newScope();
       const counts: Partial<Record<EntityType, number>> = {};
       const utterances: AnonymizedUtterance[] = [];
+      let quasiIdentifiers: QuasiIdentifiers;
       try {
         const local = analyzeConversation(
           analyzer,
@@ -86,6 +90,7 @@ export function createEngine(options: EngineOptions = {}) {
           for (const f of findings) counts[f.entity] = (counts[f.entity] ?? 0) + 1;
           utterances.push({ index: utterance.index, text: result.text, entities: result.applied });
         });
+        quasiIdentifiers = quasiIdentifiersOf(conversation.utterances, found);
       } catch (error) {
         if (error instanceof TokumeiError) throw error;
         // Unexpected errors may carry input in their message; replace it with a safe one.
@@ -100,6 +105,7 @@ export function createEngine(options: EngineOptions = {}) {
         },
         utterances,
         counts,
+        quasiIdentifiers,
       };
     },
   };

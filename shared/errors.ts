@@ -52,3 +52,14 @@ export class StorageReadError extends Error {
 export class ReportError extends TokumeiError {
   override readonly name = "ReportError";
 }
+
+/**
+ * A 匿名加工 release that cannot be made as asked: no input, inconsistent datasets, or k not reachable. Nothing
+ * of the release is written.
+ *
+ * @example
+ * throw new ReleaseError("only 3 conversations in the input; k = 5 needs at least 5");
+ */
+export class ReleaseError extends TokumeiError {
+  override readonly name = "ReleaseError";
+}

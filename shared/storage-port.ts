@@ -12,3 +12,15 @@ export interface StoragePort {
   readStream?(key: string): Promise<AsyncIterable<Uint8Array>>;
   write(key: string, body: string | Uint8Array): Promise<void>;
 }
+
+/**
+ * A storage port that can also list keys: a release reads whole datasets, not one named object.
+ * `list` returns the keys under a prefix on the side `read` reads from, sorted, complete (no paging left to
+ * the caller); objects being written (temporary names) are not listed.
+ *
+ * @example
+ * const files = await storage.list("datasets/conversations/");
+ */
+export interface ListableStoragePort extends StoragePort {
+  list(prefix: string): Promise<string[]>;
+}

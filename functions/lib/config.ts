@@ -95,6 +95,19 @@ export const ReviewReportEnvSchema = z.object({
 export type ReviewReportEnv = z.infer<typeof ReviewReportEnvSchema>;
 
 /**
+ * The release function's environment: `DATASET_BUCKET` (the anonymized bucket: it reads datasets/ and writes
+ * releases/ there) and `KMS_KEY_ID` for SSE-KMS on every write.
+ *
+ * @example
+ * ReleaseEnvSchema.parse({ DATASET_BUCKET: "anonymized" });
+ */
+export const ReleaseEnvSchema = z.object({
+  DATASET_BUCKET: Name,
+  KMS_KEY_ID: Name.optional(),
+});
+export type ReleaseEnv = z.infer<typeof ReleaseEnvSchema>;
+
+/**
  * Parses an environment with a schema; empty strings count as unset.
  *
  * @example

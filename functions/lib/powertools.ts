@@ -40,6 +40,10 @@ export const METRIC = {
   transcriptionFailed: "TranscriptionFailed",
   /** Review reports written to the raw bucket's review/ prefix. */
   reviewReports: "ReviewReports",
+  /** Conversations written by a 匿名加工 release. */
+  releasedConversations: "ReleasedConversations",
+  /** Conversations a release suppressed to reach k. */
+  suppressedConversations: "SuppressedConversations",
 } as const;
 
 /**

@@ -1,6 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { StorageReadError } from "../../shared/errors.js";
-import type { StoragePort } from "../../shared/storage-port.js";
+import type { ListableStoragePort, StoragePort } from "../../shared/storage-port.js";
 
 /** Where an {@link S3Storage} reads and writes. */
 export interface S3StorageOptions {
@@ -24,7 +24,7 @@ export interface S3StorageOptions {
  * const storage = new S3Storage(new S3Client({}), { inputBucket: "raw", outputBucket: "anonymized", kmsKeyId: "alias/tokumei" });
  * await processObject("incoming/chat/log.jsonl", storage, engine);
  */
-export class S3Storage implements StoragePort {
+export class S3Storage implements ListableStoragePort {
   constructor(
     private readonly client: S3Client,
     private readonly options: S3StorageOptions,
@@ -61,6 +61,18 @@ export class S3Storage implements StoragePort {
         throw new StorageReadError(`reading s3://${bucket}/${key} failed while streaming (${error instanceof Error ? error.name : "error"})`);
       }
     })();
+  }
+
+  /** Every key under `prefix` in the input bucket (ListObjectsV2, all pages), sorted. S3 errors propagate. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.inputBucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return keys.sort();
   }
 
   /** PutObject to the output bucket, encrypted with SSE-KMS. */

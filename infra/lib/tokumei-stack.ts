@@ -10,6 +10,7 @@ import { DatasetCatalog } from "./constructs/dataset-catalog.js";
 import { EncryptionKey } from "./constructs/encryption-key.js";
 import { Monitoring } from "./constructs/monitoring.js";
 import { ReviewReport } from "./constructs/review-report.js";
+import { Release } from "./constructs/release.js";
 import { PROJECT_ROOT } from "./constructs/tokumei-function.js";
 import { Transcription } from "./constructs/transcription.js";
 
@@ -19,6 +20,7 @@ export const FUNCTION_ENTRIES = {
   startTranscription: join(PROJECT_ROOT, "functions", "start-transcription.ts"),
   transcriptionFailed: join(PROJECT_ROOT, "functions", "transcription-failed.ts"),
   reviewReport: join(PROJECT_ROOT, "functions", "review-report.ts"),
+  release: join(PROJECT_ROOT, "functions", "release.ts"),
 } as const;
 
 export interface TokumeiStackProps extends StackProps {
@@ -27,7 +29,7 @@ export interface TokumeiStackProps extends StackProps {
 
 /**
  * The whole pipeline in one stack: key, buckets, the transcription and anonymization paths (S3 → SQS → Lambda),
- * the Glue/Athena catalog, the backfill state machine and the alarms.
+ * the Glue/Athena catalog, the backfill state machine, the 匿名加工 release function and the alarms.
  */
 export class TokumeiStack extends Stack {
   readonly buckets: DataBuckets;
@@ -35,6 +37,7 @@ export class TokumeiStack extends Stack {
   readonly anonymizer: Anonymizer;
   readonly catalog: DatasetCatalog;
   readonly backfill: Backfill;
+  readonly release: Release;
   readonly monitoring: Monitoring;
   /** The review-report function, when `reviewReport` is on. */
   readonly reviewReport: ReviewReport | undefined;
@@ -112,6 +115,14 @@ export class TokumeiStack extends Stack {
           tracing: config.tracing,
         })
       : undefined;
+    this.release = new Release(this, "Release", {
+      key,
+      anonymized,
+      entry: FUNCTION_ENTRIES.release,
+      memorySize: config.releaseMemoryMb,
+      logRetention,
+      tracing: config.tracing,
+    });
     this.monitoring = new Monitoring(this, "Monitoring", {
       key,
       deadLetterQueues: {
@@ -153,6 +164,10 @@ export class TokumeiStack extends Stack {
       description: "Attach to the roles or groups of the people who query the datasets",
     });
     new CfnOutput(this, "BackfillStateMachineArn", { value: this.backfill.stateMachine.stateMachineArn });
+    new CfnOutput(this, "ReleaseFunctionName", {
+      value: this.release.release.function.functionName,
+      description: "Invoke with the release settings as payload to write a 匿名加工 release under releases/",
+    });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.topic.topicArn });
     if (this.reviewReport) {
       new CfnOutput(this, "ReviewReportFunctionName", {

@@ -33,6 +33,9 @@ export type ConversationRow = {
   policy_hash: string;
   engine_version: string;
   processed_at: Date;
+  customer_age_band: string | null;
+  customer_prefecture: string | null;
+  customer_birth_year_band: string | null;
 };
 
 export interface UtteranceRowContext {
@@ -89,7 +92,8 @@ export function utteranceRows(result: AnonymizedConversation, ctx: UtteranceRowC
 }
 
 /**
- * The one row of the `conversations` table for an anonymized conversation: counts only, no text.
+ * The one row of the `conversations` table for an anonymized conversation: counts only, no text, and the
+ * customer's generalised quasi-identifiers (age band, prefecture, birth-year band; null when not detected).
  * `duration_ms` is the largest utterance end time, or null when no utterance has one (chats);
  * `entity_counts` is a JSON object with its keys sorted, so equal counts give equal strings.
  *
@@ -98,7 +102,8 @@ export function utteranceRows(result: AnonymizedConversation, ctx: UtteranceRowC
  *   engineVersion: "0.1.0", processedAt: new Date("2026-11-23T00:00:00Z") })
  * // → { conversation_id: "a", format: "chat-jsonl", utterance_count: 2, speaker_count: 2, duration_ms: null,
  * //      entity_counts: '{"PHONE":1}', input_key: "incoming/chat/a.jsonl", policy_hash: "3f2a…",
- * //      engine_version: "0.1.0", processed_at: new Date("2026-11-23T00:00:00Z") }
+ * //      engine_version: "0.1.0", processed_at: new Date("2026-11-23T00:00:00Z"),
+ * //      customer_age_band: "40代", customer_prefecture: "東京都", customer_birth_year_band: null }
  */
 export function conversationRow(result: AnonymizedConversation, ctx: ConversationRowContext): ConversationRow {
   const { conversation } = result;
@@ -123,6 +128,9 @@ export function conversationRow(result: AnonymizedConversation, ctx: Conversatio
     policy_hash: ctx.policyHash,
     engine_version: ctx.engineVersion,
     processed_at: ctx.processedAt,
+    customer_age_band: result.quasiIdentifiers.ageBand,
+    customer_prefecture: result.quasiIdentifiers.prefecture,
+    customer_birth_year_band: result.quasiIdentifiers.birthYearBand,
   };
 }
 

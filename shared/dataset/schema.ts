@@ -59,6 +59,10 @@ export const CONVERSATIONS: DatasetTable = {
     { name: "policy_hash", type: "string", nullable: false, comment: "hash of the anonymization policy" },
     { name: "engine_version", type: "string", nullable: false, comment: "tokumei engine version" },
     { name: "processed_at", type: "timestamp", nullable: false, comment: "when the file was anonymized" },
+    // Quasi-identifiers for the k-anonymity check of a 匿名加工 release: generalised when detected, never raw.
+    { name: "customer_age_band", type: "string", nullable: true, comment: "customer's age band (年代, 90歳以上 top-coded)" },
+    { name: "customer_prefecture", type: "string", nullable: true, comment: "prefecture of the customer's address" },
+    { name: "customer_birth_year_band", type: "string", nullable: true, comment: "customer's birth-year band (e.g. 1980年代)" },
   ],
 };
 

@@ -67,4 +67,24 @@ describe("LocalFolderStorage", () => {
     // Assess
     expect(await readFile(join(temp, "out", "etc", "tokumei-test.txt"), "utf8")).toBe("x");
   });
+
+  it("lists the files under a key prefix of the input folder, sorted, without files being written", async () => {
+    // Prepare
+    await mkdir(join(temp, "in", "datasets", "utterances", "dt=2026-11-20"), { recursive: true });
+    await writeFile(join(temp, "in", "datasets", "utterances", "dt=2026-11-20", "b.parquet"), "x");
+    await writeFile(join(temp, "in", "datasets", "utterances", "dt=2026-11-20", "a.parquet"), "x");
+    await writeFile(join(temp, "in", "datasets", "utterances", "dt=2026-11-20", "c.parquet.123.partial"), "x");
+    await writeFile(join(temp, "in", "datasets", "other.txt"), "x");
+    const storage = new LocalFolderStorage(join(temp, "in"), join(temp, "out"));
+
+    // Act
+    const all = await storage.list("datasets/");
+    const utterances = await storage.list("datasets/utt");
+    const missing = await storage.list("releases/r1/");
+
+    // Assess
+    expect(all).toEqual(["datasets/other.txt", "datasets/utterances/dt=2026-11-20/a.parquet", "datasets/utterances/dt=2026-11-20/b.parquet"]);
+    expect(utterances).toEqual(["datasets/utterances/dt=2026-11-20/a.parquet", "datasets/utterances/dt=2026-11-20/b.parquet"]);
+    expect(missing).toEqual([]);
+  });
 });

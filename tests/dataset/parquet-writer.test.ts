@@ -97,6 +97,9 @@ describe("writeParquet", () => {
       policy_hash: "sha256:abc",
       engine_version: "0.1.0",
       processed_at: new Date("2026-11-23T01:02:03.456Z"),
+      customer_age_band: "40代",
+      customer_prefecture: null,
+      customer_birth_year_band: null,
     };
 
     // Act

@@ -18,6 +18,7 @@ const CALL: Conversation = {
 };
 const INPUT_KEY = "incoming/audio/通話 0001.wav";
 const PROCESSED_AT = new Date("2026-11-23T00:00:00Z");
+const NO_QUASI_IDENTIFIERS = { ageBand: null, prefecture: null, birthYearBand: null };
 
 describe("utteranceRows", () => {
   it("turns a real engine run into masked rows with the placeholder positions as JSON", () => {
@@ -83,7 +84,7 @@ describe("utteranceRows", () => {
 
   it("refuses an utterance that has no anonymized result instead of writing any other text", () => {
     // Prepare
-    const result: AnonymizedConversation = { conversation: CALL, utterances: [], counts: {} };
+    const result: AnonymizedConversation = { conversation: CALL, utterances: [], counts: {}, quasiIdentifiers: NO_QUASI_IDENTIFIERS };
 
     // Act
     const act = () => utteranceRows(result, { inputKey: "k", engineVersion: "0.1.0" });
@@ -116,6 +117,9 @@ describe("conversationRow", () => {
       policy_hash: engine.policyHash,
       engine_version: engine.version,
       processed_at: PROCESSED_AT,
+      customer_age_band: null,
+      customer_prefecture: null,
+      customer_birth_year_band: null,
     });
     expect(Object.keys(row)).toEqual(CONVERSATIONS.columns.map((c) => c.name));
   });
@@ -126,6 +130,7 @@ describe("conversationRow", () => {
       conversation: { conversationId: "chat-1", source: "chat", metadata: {}, utterances: [{ index: 0, speaker: "speaker_1", text: "x" }] },
       utterances: [{ index: 0, text: "x", entities: [] }],
       counts: { PHONE: 2, EMAIL: 1 },
+      quasiIdentifiers: NO_QUASI_IDENTIFIERS,
     };
 
     // Act

@@ -95,6 +95,7 @@ describe("surfaces and names", () => {
       conversation: { conversationId: "c", source: "chat", utterances: [], metadata: {} } as Conversation,
       utterances: [anonymizedOf("林です。090-1234-5678", [[0, 1, "<PERSON_1>"], [4, 17, "<PHONE_1>"]])],
       counts: {},
+      quasiIdentifiers: { ageBand: null, prefecture: null, birthYearBand: null },
     };
 
     // Act

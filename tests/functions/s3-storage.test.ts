@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
@@ -121,5 +121,32 @@ describe("S3Storage.readStream", () => {
 
     // Assess
     expect(text).toBe("本文");
+  });
+
+  it("lists every key under a prefix of the input bucket, following continuation tokens, sorted", async () => {
+    // Prepare: two pages, the second out of order.
+    s3.on(ListObjectsV2Command, { Bucket: "raw", Prefix: "datasets/", ContinuationToken: undefined })
+      .resolves({ Contents: [{ Key: "datasets/b.parquet" }], IsTruncated: true, NextContinuationToken: "t2" })
+      .on(ListObjectsV2Command, { Bucket: "raw", Prefix: "datasets/", ContinuationToken: "t2" })
+      .resolves({ Contents: [{ Key: "datasets/a.parquet" }, { Key: "datasets/c.parquet" }], IsTruncated: false });
+    const storage = new S3Storage(client, OPTIONS);
+
+    // Act
+    const keys = await storage.list("datasets/");
+
+    // Assess
+    expect(keys).toEqual(["datasets/a.parquet", "datasets/b.parquet", "datasets/c.parquet"]);
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(2);
+  });
+
+  it("lists nothing under an empty prefix", async () => {
+    // Prepare
+    s3.on(ListObjectsV2Command).resolves({ KeyCount: 0, IsTruncated: false });
+
+    // Act
+    const keys = await new S3Storage(client, OPTIONS).list("releases/r1/");
+
+    // Assess
+    expect(keys).toEqual([]);
   });
 });

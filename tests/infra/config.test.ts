@@ -18,6 +18,7 @@ describe("infra config (CDK context → TokumeiConfig)", () => {
       kmsKeyAlias: "alias/tokumei",
       tracing: false,
       logRetentionDays: 30,
+      releaseMemoryMb: 3008,
     });
     expect(config.region).toBeUndefined();
     expect(config.chatRetentionDays).toBeUndefined();

@@ -17,7 +17,8 @@ describe("pipeline", () => {
 
   describe("functions", () => {
     it("are three Node.js 22 arm64 functions with source maps and their own log group", () => {
-      synth.template.resourceCountIs("AWS::Lambda::Function", 3 + 1); // + CDK's S3 notifications handler
+      // + the release function (tests/infra/release.test.ts) + CDK's S3 notifications handler
+      synth.template.resourceCountIs("AWS::Lambda::Function", 3 + 1 + 1);
       for (const [name, wrapper] of Object.entries(functions())) {
         const properties = fnProperties(wrapper.function);
         expect(properties.Runtime, name).toBe("nodejs22.x");
@@ -189,13 +190,13 @@ describe("pipeline", () => {
       expect(statements[0]!.roles).toEqual([logicalId(enabled.stack.anonymizer.anonymize.role)]);
     });
 
-    it("writes to the anonymized bucket only under datasets/, anonymized/, audit/ and quarantine/", () => {
+    it("writes to the anonymized bucket only under datasets/, anonymized/, audit/, quarantine/ (and releases/, see release.test.ts)", () => {
       const anonymized = logicalId(synth.stack.buckets.anonymized);
       const puts = identityStatements(synth.template).filter(
         ({ statement }) => actionsOf(statement).includes("s3:PutObject") && JSON.stringify(statement.Resource).includes(anonymized),
       );
       const suffixes = puts.flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r).match(/"(\/[^"]*)"\]\]\}$/)?.[1]));
-      expect(new Set(suffixes)).toEqual(new Set(["/datasets/*", "/anonymized/*", "/audit/*", "/quarantine/*", "/quarantine/transcribe/*"]));
+      expect(new Set(suffixes)).toEqual(new Set(["/datasets/*", "/anonymized/*", "/audit/*", "/quarantine/*", "/quarantine/transcribe/*", "/releases/*"]));
     });
   });
 

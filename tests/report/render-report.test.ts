@@ -53,6 +53,7 @@ function reviewed(id: string, source: Source, lines: readonly Line[]): ReviewedC
       conversation: { ...original, utterances: original.utterances.map((u, i) => ({ ...u, speaker: lines[i]!.maskedSpeaker, text: lines[i]!.masked })) },
       utterances,
       counts,
+      quasiIdentifiers: { ageBand: null, prefecture: null, birthYearBand: null },
     },
   };
 }

@@ -16,6 +16,8 @@ export const PREFIXES = {
   quarantine: "quarantine/",
   /** Quarantine records of failed Transcribe jobs (`quarantine/transcribe/<job name>.json`). */
   quarantineTranscribe: "quarantine/transcribe/",
+  /** 匿名加工 releases (`releases/<release id>/…`), written by the release function only. */
+  releases: "releases/",
   athenaResults: "athena-results/",
   /** Review reports (HTML with raw text) in the raw bucket, `review/<input key>.html`; never in the anonymized bucket. */
   review: "review/",
