@@ -13,6 +13,12 @@ Usage:
   tokumei anonymize FILE|DIR --out DIR [--policy FILE] [--config FILE] [--format F] [--roles MAP] [--print]
       Transcribe JSON, chat JSON/JSONL/CSV or plain text → DIR/anonymized/*.jsonl, DIR/audit/*.audit.json;
       unreadable inputs → DIR/quarantine/*.json
+  tokumei demo [--out DIR] [--events DIR]
+      the whole main job on this machine: the samples in events/conversations → Parquet datasets, JSONL rows
+      and audit records under DIR (default out/demo) → a DuckDB query over them and a summary
+  tokumei query "SQL" [--out DIR] [--json] [--max-rows N]
+      DuckDB SQL over DIR/datasets (default out/demo) with the views utterances and conversations, named and
+      typed like the Glue tables (dt and source from the Hive paths); "-" reads the SQL from stdin
   tokumei --help | --version
 
 Options:
@@ -21,11 +27,15 @@ Options:
   --format F      force the input format: transcribe, chat-json, chat-jsonl, chat-csv, plain-text
   --roles MAP     speaker → role, e.g. spk_0=agent,spk_1=customer (Transcribe speakers or channels)
   --print         print the masked conversations
+  --events DIR    demo inputs (default: the package's events/conversations)
+  --json          query: one JSON object per row instead of a table
+  --max-rows N    query: rows shown in the table (default 100, 0 = all)
 
 Environment:
   TOKUMEI_HMAC_KEY  key for the hmac operator / pseudonymize mode (never logged)
 
-Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/), 2 usage or configuration error.`;
+Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/) or the SQL failed,
+2 usage or configuration error (bad options, no datasets in the --out folder).`;
 
 const processIo: Io = {
   out: (s) => void process.stdout.write(`${s}\n`),
@@ -51,6 +61,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         format: { type: "string" },
         roles: { type: "string" },
         print: { type: "boolean", default: false },
+        events: { type: "string" },
+        json: { type: "boolean", default: false },
+        "max-rows": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -89,6 +102,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             roles: values.roles,
             print: values.print,
           },
+          io,
+        );
+      }
+      case "demo": {
+        if (rest.length !== 0) return usage(io, "demo takes no input: it reads the samples (see --events)");
+        // Loaded on demand: DuckDB's native library is only needed by demo and query.
+        const { runDemo } = await import("./demo-command.js");
+        return (await runDemo({ out: values.out, events: values.events }, io)).code;
+      }
+      case "query": {
+        if (rest.length !== 1) return usage(io, 'query needs exactly one SQL string, e.g. tokumei query "SELECT count(*) FROM utterances" (or - for stdin)');
+        const { runQuery } = await import("./query-command.js");
+        return await runQuery(
+          { sql: rest[0]!, json: values.json, ...(values.out !== undefined ? { out: values.out } : {}), ...(values["max-rows"] !== undefined ? { maxRows: values["max-rows"] } : {}) },
           io,
         );
       }
