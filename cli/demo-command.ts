@@ -122,32 +122,19 @@ export async function runDemo(args: DemoArgs, io: Io): Promise<{ code: number; r
   }
   progress.finish();
 
+  const anonymized = keys.length - quarantined.length;
   io.out("");
-  io.out(`Querying the Parquet datasets with DuckDB (views utterances, conversations over ${shown(join(outDir, "datasets"))})`);
-  const datasets = await LocalDatasets.open(outDir);
   let report: DemoReport;
-  try {
-    const [utterancesPerRole, entitiesPerType, sample, totalsRows] = [
-      await datasets.rows(DEMO_QUERIES.utterancesPerRole),
-      await datasets.rows(DEMO_QUERIES.entitiesPerType),
-      await datasets.rows(DEMO_QUERIES.sampleOfMaskedUtterances),
-      await datasets.rows(DEMO_QUERIES.totals),
-    ];
-    const totals = {
-      calls: Number(totalsRows[0]?.["calls"] ?? 0),
-      chats: Number(totalsRows[0]?.["chats"] ?? 0),
-      conversations: Number(totalsRows[0]?.["conversations"] ?? 0),
-      utterances: Number(totalsRows[0]?.["utterances"] ?? 0),
-      entities: entitiesPerType.reduce((sum, row) => sum + Number(row["total"] ?? 0), 0),
-    };
-    report = { anonymized: keys.length - quarantined.length, quarantined, utterancesPerRole, entitiesPerType, sample, totals };
-  } finally {
-    datasets.close();
+  if (anonymized === 0) {
+    io.out("Nothing to query: every input was quarantined");
+    report = { anonymized, quarantined, utterancesPerRole: [], entitiesPerType: [], sample: [], totals: { calls: 0, chats: 0, conversations: 0, utterances: 0, entities: 0 } };
+  } else {
+    io.out(`Querying the Parquet datasets with DuckDB (views utterances, conversations over ${shown(join(outDir, "datasets"))})`);
+    report = { anonymized, quarantined, ...(await queryDatasets(outDir)) };
+    section(io, "Utterances per role", report.utterancesPerRole, ["source", "role", "utterances"], [2]);
+    section(io, "Entities per type", report.entitiesPerType, ["type", "call", "chat", "total"], [1, 2, 3]);
+    section(io, "A sample of masked utterances (the one with the most entities in each input)", report.sample, ["source", "input", "speaker", "text"], [], 72);
   }
-
-  section(io, "Utterances per role", report.utterancesPerRole, ["source", "role", "utterances"], [2]);
-  section(io, "Entities per type", report.entitiesPerType, ["type", "call", "chat", "total"], [1, 2, 3]);
-  section(io, "A sample of masked utterances (the one with the most entities in each input)", report.sample, ["source", "input", "speaker", "text"], [], 72);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   io.out("");
@@ -158,16 +145,39 @@ export async function runDemo(args: DemoArgs, io: Io): Promise<{ code: number; r
       `${plural(report.totals.conversations, "conversation")}, ${plural(report.totals.utterances, "utterance")}, ` +
       `${plural(report.totals.entities, "entity", "entities")} masked`,
   );
-  io.out(`  datasets  ${shown(join(outDir, "datasets"))}/{utterances,conversations}/dt=…/source=call|chat/*.parquet (the Glue tables' layout)`);
-  io.out(`  rows      ${shown(join(outDir, "anonymized"))}/*.jsonl (masked utterances with placeholder positions)`);
-  io.out(`  audit     ${shown(join(outDir, "audit"))}/*.audit.json (counts, encoding, versions; never text)`);
+  if (anonymized > 0) {
+    io.out(`  datasets  ${shown(join(outDir, "datasets"))}/{utterances,conversations}/dt=…/source=call|chat/*.parquet (the Glue tables' layout)`);
+    io.out(`  rows      ${shown(join(outDir, "anonymized"))}/*.jsonl (masked utterances with placeholder positions)`);
+    io.out(`  audit     ${shown(join(outDir, "audit"))}/*.audit.json (counts, encoding, versions; never text)`);
+  }
   if (quarantined.length > 0) {
     io.out(`  quarantine ${shown(join(outDir, "quarantine"))}/ (why: ${quarantined.map((k) => outputKeys(k).quarantine).join(", ")})`);
   }
   const outOption = resolve(outDir) === resolve(DEFAULT_QUERY_DIR) ? "" : ` --out ${shown(outDir)}`;
-  io.out(`  next      npx tokumei query "SELECT dt, source, role, count(*) AS n FROM utterances GROUP BY ALL ORDER BY ALL"${outOption}`);
+  if (anonymized > 0) io.out(`  next      npx tokumei query "SELECT dt, source, role, count(*) AS n FROM utterances GROUP BY ALL ORDER BY ALL"${outOption}`);
   io.out("  audio     to anonymize recordings, deploy the stack (cdk deploy) and drop them under incoming/audio/ of the raw bucket");
   return { code: quarantined.length > 0 ? 1 : 0, report };
+}
+
+/** The demo's queries over what was written. */
+async function queryDatasets(outDir: string): Promise<Omit<DemoReport, "anonymized" | "quarantined">> {
+  const datasets = await LocalDatasets.open(outDir);
+  try {
+    const utterancesPerRole = await datasets.rows(DEMO_QUERIES.utterancesPerRole);
+    const entitiesPerType = await datasets.rows(DEMO_QUERIES.entitiesPerType);
+    const sample = await datasets.rows(DEMO_QUERIES.sampleOfMaskedUtterances);
+    const totalsRow = (await datasets.rows(DEMO_QUERIES.totals))[0] ?? {};
+    const totals = {
+      calls: Number(totalsRow["calls"] ?? 0),
+      chats: Number(totalsRow["chats"] ?? 0),
+      conversations: Number(totalsRow["conversations"] ?? 0),
+      utterances: Number(totalsRow["utterances"] ?? 0),
+      entities: entitiesPerType.reduce((sum, row) => sum + Number(row["total"] ?? 0), 0),
+    };
+    return { utterancesPerRole, entitiesPerType, sample, totals };
+  } finally {
+    datasets.close();
+  }
 }
 
 /**

@@ -501,4 +501,23 @@ describe("tokumei demo: its output folder and bad inputs", () => {
     expect(printedTable(printed, "Entities per type")).toEqual([["PHONE", "0", "1", "1"]]);
     for (const raw of ["090-1234-5678", "080-9999-8888", "予備"]) expect(printed).not.toContain(raw);
   });
+
+  it("says there is nothing to query when every input is quarantined (exit 1, no DuckDB error)", async () => {
+    // Prepare
+    const events = join(temp, "events-broken-only");
+    await mkdir(events, { recursive: true });
+    await writeFile(join(events, "broken.jsonl"), '{"text": "途中で');
+    const out: string[] = [];
+    const err: string[] = [];
+
+    // Act
+    const code = await main(["demo", "--events", events, "--out", join(temp, "out-broken-only")], { out: (s) => out.push(s) > 0, err: (s) => err.push(s) > 0 });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toEqual([]);
+    expect(out).toContain("Nothing to query: every input was quarantined");
+    expect(out.join("\n")).toMatch(/0 files anonymized \(0 call transcripts, 0 chat logs\), 1 quarantined/);
+    expect(out.join("\n")).not.toContain("Utterances per role");
+  });
 });
