@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./fixtures.js";
 
@@ -28,8 +28,26 @@ function newestSource(dir: string): number {
  */
 export function ensureBuilt(marker: string): void {
   const built = join(repoRoot, "dist", marker);
-  const stale = !existsSync(built) || statSync(built).mtimeMs < Math.max(newestSource(join(repoRoot, "cli")), newestSource(join(repoRoot, "shared")));
-  if (stale) execFileSync("npm", ["run", "build"], { cwd: repoRoot, stdio: "ignore" });
+  const isStale = () =>
+    !existsSync(built) || statSync(built).mtimeMs < Math.max(newestSource(join(repoRoot, "cli")), newestSource(join(repoRoot, "shared")));
+  if (!isStale()) return;
+  // Test files run in parallel: one builds, the others wait, so no test runs half-written output.
+  const lock = join(repoRoot, ".build-lock");
+  const deadline = Date.now() + 170_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`waited too long for ${lock}; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (isStale()) execFileSync("npm", ["run", "build"], { cwd: repoRoot, stdio: "ignore" });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface BinRun {
