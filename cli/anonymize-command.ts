@@ -89,7 +89,13 @@ export function parseRoles(spec: string): Record<string, Role> {
   return map;
 }
 
-/** The supported files of a file or folder argument (hidden entries skipped), as keys relative to `root`, sorted. */
+/**
+ * The supported files under `input` (a file, or a folder walked recursively, hidden entries skipped), as keys
+ * relative to the root they are read from, sorted.
+ *
+ * @example
+ * await listInputs("events/conversations"); // { root: "events/conversations", keys: ["chatbot-log.jsonl", …] }
+ */
 export async function listInputs(input: string): Promise<{ root: string; keys: string[] }> {
   let info;
   try {

@@ -23,6 +23,12 @@ Usage:
                       [--source call,chat] [--token-scope conversation|release] [--release-id ID] [--dry-run]
       匿名加工 release of DIR/datasets (k-anonymous, re-tokenized, no linking columns, no key kept)
       → OUT/releases/<id>/{conversations,utterances}/*.parquet and manifest.json
+  tokumei demo [--out DIR] [--events DIR]
+      the whole main job on this machine: the samples in events/conversations → Parquet datasets, JSONL rows
+      and audit records under DIR (default out/demo) → a DuckDB query over them and a summary
+  tokumei query "SQL" [--out DIR] [--json] [--max-rows N]
+      DuckDB SQL over DIR/datasets (default out/demo) with the views utterances and conversations, named and
+      typed like the Glue tables (dt and source from the Hive paths); "-" reads the SQL from stdin
   tokumei --help | --version
 
 Options:
@@ -35,12 +41,15 @@ Options:
   --k N           release: every quasi-identifier combination shared by at least N conversations (default 5)
   --qi COLS       release: quasi-identifier columns (default customer_age_band,customer_prefecture,customer_birth_year_band)
   --max-suppression R  release: share of conversations that may be dropped instead of generalising (default 0.05)
+  --events DIR    demo inputs (default: the package's events/conversations)
+  --json          query: one JSON object per row instead of a table
+  --max-rows N    query: rows shown in the table (default 100, 0 = all)
 
 Environment:
   TOKUMEI_HMAC_KEY  key for the hmac operator / pseudonymize mode (never logged)
 
-Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/) or no release could be made,
-            2 usage or configuration error.`;
+Exit codes: 0 ok, 1 some inputs could not be processed (see quarantine/), no release could be made or
+            the SQL failed, 2 usage or configuration error (bad options, no datasets in the --out folder).`;
 
 const processIo: Io = {
   out: (s) => void process.stdout.write(`${s}\n`),
@@ -75,6 +84,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         "token-scope": { type: "string" },
         "release-id": { type: "string" },
         "dry-run": { type: "boolean", default: false },
+        events: { type: "string" },
+        json: { type: "boolean", default: false },
+        "max-rows": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -140,6 +152,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             releaseId: values["release-id"],
             dryRun: values["dry-run"],
           },
+          io,
+        );
+      }
+      case "demo": {
+        if (rest.length !== 0) return usage(io, "demo takes no input: it reads the samples (see --events)");
+        // Loaded on demand: DuckDB's native library is only needed by demo and query.
+        const { runDemo } = await import("./demo-command.js");
+        return (await runDemo({ out: values.out, events: values.events }, io)).code;
+      }
+      case "query": {
+        if (rest.length !== 1) return usage(io, 'query needs exactly one SQL string, e.g. tokumei query "SELECT count(*) FROM utterances" (or - for stdin)');
+        const { runQuery } = await import("./query-command.js");
+        return await runQuery(
+          { sql: rest[0]!, json: values.json, ...(values.out !== undefined ? { out: values.out } : {}), ...(values["max-rows"] !== undefined ? { maxRows: values["max-rows"] } : {}) },
           io,
         );
       }

@@ -26,6 +26,13 @@ export class ProgressBar {
     this.stream.write(`\r${this.label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${this.total}`);
   }
 
+  /** Erases the bar so a line can be printed above it; the next update draws it again. */
+  clear(): void {
+    if (!this.enabled) return;
+    this.stream.write("\r\x1b[2K");
+    this.lastDraw = 0;
+  }
+
   finish(): void {
     if (this.enabled) this.stream.write("\n");
   }
