@@ -57,6 +57,8 @@ const ASKS_ORGANIZATION = /お勤め先|勤務先|勤め先|会社名|ご所属|
 const TIED = /前職|勤務先|勤め先|職場|勤め|勤務|働い|働き|在籍|所属|の者|社員|職員|から参りました|申します|でございます|の担当|に通って|通ってい|の学生|生徒|卒業|出身|入社|転職|内定|派遣|出向|経営|代表|勤めて|務めて|の社長|の部長|の課長|教授|先生|選手|監督|看護師|医師|院長|に勤|で働|うちの会社|弊社|当社|御社|貴社/;
 /** Words that say it is a provider: an account, a card, a contract, a purchase. */
 const PROVIDED = /口座|振込|振り込|引き落と|支店|カード|契約|加入|保険に入|利用|使って|申し込|購入|注文|届い|配達|送って|アプリ|で買|に問い合わせ|のサイト|ATM|窓口|提携|取引先|共同研究|予約チャット|予約アシスタント|ポジション|求人|の案件/;
+/** Suffixes of companies (not schools or hospitals), which clients address with 様 or 御中. */
+const COMPANY_SUFFIX = /(?:商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電工|商会|興業|工務店|技研|化成|精工|運輸|物流|食品|製薬|薬品|重工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス)$/;
 /** Generic words, not names, that stand where an agent's company would (弊社営業部の…). */
 const GENERIC = /^(?:弊社|当社|御社|貴社|こちら|私|わたくし|担当|営業|受付|本社|支社|会社|当店|当院|当行|お客様|カスタマー|サポート|本日)$/;
 /** Department words between a company and a person (営業部の山口). */
@@ -153,7 +155,11 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     const hiragana = /(?:^|[^\u3041-\u3096])([\u3041-\u3096]{2,7})$/.exec(text.slice(Math.max(0, start - 8), start));
     if (hiragana) start -= hiragana[1]!.replace(/^[はがをにでともへの](?=[\u3041-\u3096]{2})/, "").length;
     // 保険証券, 総合病院: ordinary words before the suffix do not make a name.
-    if (start === tokens[first]!.start && !tokens.slice(first, i + 1).some(nameLike)) continue;
+    // Unless the company is addressed with 様/御中 (北斗物産様), or a school or employer the person attends or
+    // works at is a compound of two or more words (白樺|学院|高校に通っています).
+    const honoured = COMPANY_SUFFIX.test(t.surface) && /^(?:様|さん|御中)/.test(text.slice(t.end, t.end + 2));
+    const attended = i - first >= 2 && EMPLOYMENT_AFTER.test(text.slice(t.end, t.end + 8));
+    if (start === tokens[first]!.start && !tokens.slice(first, i + 1).some(nameLike) && !honoured && !attended) continue;
     // Banks, insurers and brokers are named as providers far more often than as employers.
     push(start, t.end, /(?:銀行|信用金庫|信用組合|証券|保険|損保|生命|海上|火災)$/.test(t.surface) ? 0.4 : 0.55, "institution");
   }

@@ -95,8 +95,13 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     }
     // 白石ひなのさん: a surname and a given name written in hiragana, before an honorific.
     if (!best && surnameEntry(run)) {
-      const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏|[（(]\d)/u.exec(text.slice(m.index + run.length));
+      const rest = text.slice(m.index + run.length);
+      const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏|[（(]\d)/u.exec(rest);
+      // 中島さくらと申します, or 中島さくらです said first: a self-introduction vouches for the given reading.
+      const introduced = /^([\u3041-\u3096]{2,4}?)(?=と申します|といいます|でございます|です(?:[。、！!\s]|$))/u.exec(rest);
+      const introducedName = introduced && givenReading(introduced[1]!) && (!/^です/.test(rest.slice(introduced[1]!.length)) || OPENING.test(text.slice(0, m.index)));
       if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
+      else if (introduced && introducedName) best = { end: m.index + run.length + introduced[1]!.length, score: 0.85 };
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
     if (!best && surnameEntry(run) && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
