@@ -1,4 +1,4 @@
-import type { Engine } from "./engine.js";
+import type { AnonymizedConversation, Engine } from "./engine.js";
 import { TokumeiError } from "./errors.js";
 import { detectFormat, parseConversations, type ParseOptions } from "./formats/index.js";
 import type { EntityType } from "./detect/entity-types.js";
@@ -29,7 +29,21 @@ export interface ProcessOptions {
   readonly partitionTime?: Date;
   /** Also write the masked utterances as JSONL under anonymized/ (readable without a Parquet reader). Default true. */
   readonly jsonl?: boolean;
+  /** More outputs made from the anonymized input (`--keep-format`); written with the datasets, listed in the audit. */
+  readonly extraOutputs?: ExtraOutputs;
 }
+
+/** What an extra output is made from: the decoded input and its conversations as the engine anonymized them. */
+export interface ExtraOutputInput {
+  readonly inputKey: string;
+  readonly text: string;
+  readonly encoding: InputEncoding;
+  readonly format: string;
+  readonly anonymized: readonly AnonymizedConversation[];
+}
+
+/** Computes outputs before anything is written; throwing quarantines the input like any other failure. */
+export type ExtraOutputs = (input: ExtraOutputInput) => ReadonlyArray<{ readonly key: string; readonly body: Uint8Array }>;
 
 export type ProcessResult =
   | { readonly status: "anonymized"; readonly audit: AuditRecord; readonly rows: number }
@@ -77,12 +91,14 @@ export async function processObject(
     const parsed = parseConversations(inputKey, text, options.parse ?? {});
     conversations = parsed.length;
     rows = [];
+    const anonymized: AnonymizedConversation[] = [];
     const processedAt = now();
     const dt = partitionDate(options.partitionTime ?? processedAt);
     const tableRows = { call: { utterances: [] as UtteranceRow[], conversations: [] as ConversationRow[] }, chat: { utterances: [] as UtteranceRow[], conversations: [] as ConversationRow[] } };
     for (const conversation of parsed) {
       const external = options.externalSource ? await options.externalSource.detect(conversation.utterances.map((u) => u.text)) : [];
       const result = engine.anonymizeConversation(conversation, external, options.externalSource?.id);
+      anonymized.push(result);
       for (const [type, n] of Object.entries(result.counts)) entities[type as EntityType] = (entities[type as EntityType] ?? 0) + n;
       const context = { inputKey, engineVersion: engine.version };
       tableRows[conversation.source].utterances.push(...utteranceRows(result, context));
@@ -114,6 +130,7 @@ export async function processObject(
       datasets.push({ key: datasetKey(UTTERANCES, { dt, source, inputKey }), body: writeParquet(UTTERANCES, utterances) });
       datasets.push({ key: datasetKey(CONVERSATIONS, { dt, source, inputKey }), body: writeParquet(CONVERSATIONS, conversationRows) });
     }
+    if (options.extraOutputs) datasets.push(...options.extraOutputs({ inputKey, text, encoding, format, anonymized }));
   } catch (error) {
     const record: QuarantineRecord = {
       inputKey,
