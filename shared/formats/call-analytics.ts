@@ -110,6 +110,8 @@ export function readCallAnalytics(json: unknown, options: FormatParseOptions): C
 export const callAnalyticsModule: FormatModule = {
   format: CALL_ANALYTICS_FORMAT,
   sniff(_file, content) {
+    // A cheap look before parsing: most inputs are not JSON with turns.
+    if (!content.includes('"Transcript"')) return false;
     let value: unknown;
     try {
       value = JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);

@@ -3,6 +3,7 @@ import {
   type ChatPlacement,
   type ChatReading,
   type ChatStructureFields,
+  keptSpeaker,
   parseChatCsv,
   parseChatJson,
   parseChatJsonl,
@@ -117,7 +118,10 @@ export const chatCsvModule: FormatModule = {
         if (speakerColumn !== undefined) {
           const cell = record.cells[speakerColumn] ?? "";
           // A skipped (empty) message still names its sender.
-          replaced.set(speakerColumn, masked !== undefined && cell.trim() !== "" ? masked.speaker : input.maskName(cell, placement.conversation));
+          replaced.set(
+            speakerColumn,
+            masked !== undefined && cell.trim() !== "" ? keptSpeaker(cell.trim(), masked.speaker) : input.maskName(cell, placement.conversation),
+          );
         }
       }
       const cells = record.cells.map((cell, column) => {
@@ -158,7 +162,11 @@ function messageRewriter(input: KeepFormatInput, reading: ChatReading) {
       if (part.speakerField !== undefined) {
         const value = getField(message, part.speakerField);
         if (typeof value === "string" && value.trim() !== "") {
-          setField(message, part.speakerField, masked !== undefined ? masked.speaker : input.maskName(value, placement.conversation));
+          setField(
+            message,
+            part.speakerField,
+            masked !== undefined ? keptSpeaker(value.trim(), masked.speaker) : input.maskName(value, placement.conversation),
+          );
         }
         done.add(part.speakerField);
       }

@@ -130,6 +130,18 @@ export function mapRoleWord(value: string): Role | undefined {
 }
 
 /**
+ * The speaker a file written again (`--keep-format`) shows: a role word (オペレーター, お客様, bot …) names
+ * no one and carries the role, so it stays; a name becomes its pseudonym.
+ *
+ * @example
+ * keptSpeaker("オペレーター", "speaker_2"); // "オペレーター"
+ * keptSpeaker("山田 太郎", "speaker_1"); // "speaker_1"
+ */
+export function keptSpeaker(original: string, pseudonym: string): string {
+  return mapRoleWord(original) !== undefined ? original : pseudonym;
+}
+
+/**
  * Looks a key up in a plain record, ignoring inherited properties ("constructor", "toString").
  *
  * @example

@@ -1,6 +1,6 @@
 import { InputFormatError } from "../errors.js";
 import type { Conversation, Role, Utterance } from "../schema/conversation.js";
-import { baseName, ownValue } from "./chat.js";
+import { baseName, keptSpeaker, ownValue } from "./chat.js";
 import { type CsvDocument, type CsvRecord, readCsvRecords, writeCsvRecords } from "./csv-records.js";
 import type { FormatModule, FormatParseOptions, KeepFormatInput } from "./format-module.js";
 
@@ -140,7 +140,11 @@ export const lineOaCsvModule: FormatModule = {
       }
       const cells = record.cells.map((cell, column) => {
         if (structural.has(column)) return cell;
-        if (column === columns["送信者名"]) return masked?.speaker ?? input.maskName(cell, 0);
+        if (column === columns["送信者名"]) {
+          // Automatic replies are labelled, not signed: the label says the role.
+          if (masked === undefined) return input.maskName(cell, 0);
+          return AUTOMATIC_SENDERS.has(cell.trim()) ? cell : keptSpeaker(cell.trim(), masked.speaker);
+        }
         if (column === columns["内容"]) return masked?.text ?? cell;
         return input.maskField(cell, 0);
       });

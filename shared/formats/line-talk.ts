@@ -302,14 +302,19 @@ function clockOf(match: RegExpExecArray, file: string, line: number): string {
 }
 
 function savedTime(value: string): string | undefined {
-  const ymd = /^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/.exec(value.trim());
-  const us = ymd ? null : /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?(?:\s+(\d{1,2}):(\d{2}))?/.exec(value.trim());
+  const text = value.trim();
+  const ymd = /^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})/.exec(text);
+  const us = ymd ? null : /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?/.exec(text);
   if (!ymd && !us) return undefined;
   const [year, month, day] = ymd ? [ymd[1], ymd[2], ymd[3]] : [us![3], us![1], us![2]];
   const date = isoDate(Number(year), Number(month), Number(day));
   if (date === undefined) return undefined;
-  const hour = (ymd ?? us)![4];
-  const minute = (ymd ?? us)![5];
-  if (hour === undefined || minute === undefined || Number(hour) > 23 || Number(minute) > 59) return date;
-  return `${date}T${hour.padStart(2, "0")}:${minute}:00`;
+  const time = /^\s*(?:(午前|午後|AM|PM)\s?)?(\d{1,2}):(\d{2})(?:\s?(AM|PM))?/i.exec(text.slice((ymd ?? us)![0].length));
+  if (time === null) return date;
+  const marker = (time[1] ?? time[4])?.toUpperCase();
+  const hour = Number(time[2]);
+  const minute = Number(time[3]);
+  if (minute > 59 || (marker ? hour > 12 : hour > 23)) return date;
+  const h24 = marker ? (hour % 12) + (marker === "午後" || marker === "PM" ? 12 : 0) : hour;
+  return `${date}T${String(h24).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00`;
 }

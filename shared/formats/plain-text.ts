@@ -1,6 +1,6 @@
 import { InputFormatError } from "../errors.js";
 import type { Conversation, Role, Utterance } from "../schema/conversation.js";
-import { baseName, mapRoleWord, ownValue } from "./chat.js";
+import { baseName, keptSpeaker, mapRoleWord, ownValue } from "./chat.js";
 import type { FormatModule, KeepFormatInput } from "./format-module.js";
 import { detectGenericFormat } from "./generic-format.js";
 
@@ -110,7 +110,8 @@ export const plainTextModule: FormatModule = {
           const textPart = line.slice(at + 1);
           const spacing = speakerPart.slice(speakerPart.trimEnd().length);
           const textLead = textPart.slice(0, textPart.length - textPart.trimStart().length);
-          return lead + masked.speaker + spacing + line[at] + textLead + masked.text + trail;
+          const speaker = keptSpeaker(speakerPart.trim(), masked.speaker);
+          return lead + speaker + spacing + line[at] + textLead + masked.text + trail;
         })
         .join("")
     );

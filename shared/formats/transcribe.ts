@@ -374,6 +374,8 @@ function describeIssues(error: z.ZodError): string {
 export const transcribeModule: FormatModule = {
   format: "transcribe",
   sniff(_file, content) {
+    // A cheap look before parsing: most inputs are not Transcribe JSON.
+    if (!content.includes('"results"') && !content.includes('"jobName"')) return false;
     const value = tryParseJson(content);
     if (!isJsonObject(value)) return false;
     const results = value["results"];
