@@ -49,8 +49,9 @@ export interface KeepFormatOptions {
  */
 export function keepFormatOutputs(engine: Engine, options: KeepFormatOptions = {}): ExtraOutputs {
   const encoding = KeepFormatEncodingSchema.parse(options.encoding ?? "input");
-  return ({ inputKey, text, encoding: read, anonymized }) => {
-    const rendered = renderKeepFormat(engine, inputKey, text, anonymized, options.parse ?? {});
+  return ({ inputKey, text, encoding: read, format, anonymized }) => {
+    // The pipeline has settled the format already: no second detection.
+    const rendered = renderKeepFormat(engine, inputKey, text, anonymized, { ...options.parse, format });
     return [{ key: keepFormatKey(inputKey), body: encodeText(rendered, encoding === "input" ? read : encoding, inputKey) }];
   };
 }

@@ -119,7 +119,7 @@ export function readLineOaCsv(content: string, options: FormatParseOptions): Lin
 export const lineOaCsvModule: FormatModule = {
   format: LINE_OA_CSV_FORMAT,
   sniff(_file, content) {
-    const head = content.replace(/^\ufeff/, "").split(/\r\n|\n|\r/, 40);
+    const head = content.slice(content.charCodeAt(0) === 0xfeff ? 1 : 0, 16384).split(/\r\n|\n|\r/, 40);
     return head.some((line) => line.replace(/["\s]/g, "") === LINE_OA_COLUMNS.join(","));
   },
   parse(text, options) {

@@ -194,7 +194,9 @@ export function readLineTalk(content: string, options: FormatParseOptions): Line
 export const lineTalkModule: FormatModule = {
   format: LINE_TALK_FORMAT,
   sniff(_file, content) {
-    const lines = splitLines(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content)
+    // The first lines decide; a large file is not split whole.
+    const head = content.slice(content.charCodeAt(0) === 0xfeff ? 1 : 0, 8192);
+    const lines = splitLines(head)
       .map((l) => l.text)
       .filter((l) => l.trim() !== "")
       .slice(0, 6);

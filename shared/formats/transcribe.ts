@@ -403,7 +403,12 @@ export const transcribeModule: FormatModule = {
     for (const turn of reading.turns) {
       const items = turn.items.map(itemAt);
       if (turn.utterance === undefined) {
+        // A turn without text: its items and segment hold nothing to mask (empty contents).
         for (const item of items) masked.set(item, rawContent(item));
+        if (turn.audioSegment !== undefined) {
+          const segments = results["audio_segments"] as Record<string, unknown>[];
+          segments[turn.audioSegment]!["transcript"] = items.map(rawContent).join("");
+        }
         continue;
       }
       const original = reading.conversation.utterances[turn.utterance]!;

@@ -3,7 +3,7 @@ import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { createEngine } from "../../shared/engine.js";
 import { InputFormatError } from "../../shared/errors.js";
-import { parseConversations } from "../../shared/formats/index.js";
+import { detectFormat, parseConversations } from "../../shared/formats/index.js";
 import { encodeText, keepFormatOutputs, renderKeepFormat } from "../../shared/keep-format.js";
 import { decodeInput } from "../../shared/text/decode.js";
 import { eventPath, readEvent } from "../helpers/fixtures.js";
@@ -15,7 +15,7 @@ function keepFormat(file: string, bytes: Uint8Array, encoding?: "utf-8") {
   const input = decodeInput(bytes, file);
   const anonymized = parseConversations(file, input.text).map((c) => engine.anonymizeConversation(c));
   const hook = keepFormatOutputs(engine, encoding ? { encoding } : {});
-  return hook({ inputKey: file, text: input.text, encoding: input.encoding, format: "", anonymized });
+  return hook({ inputKey: file, text: input.text, encoding: input.encoding, format: detectFormat(file, input.text), anonymized });
 }
 
 describe("keep-format encoding", () => {
