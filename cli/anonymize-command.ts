@@ -5,13 +5,14 @@ import { ENTITY_TYPES } from "../shared/detect/entity-types.js";
 import { createEngine } from "../shared/engine.js";
 import { ConfigError } from "../shared/errors.js";
 import { InputFormatSchema, type InputFormat } from "../shared/formats/index.js";
-import { outputKeys, processObject } from "../shared/pipeline.js";
+import { KeepFormatEncodingSchema, keepFormatOutputs } from "../shared/keep-format.js";
+import { type ExtraOutputs, outputKeys, processObject } from "../shared/pipeline.js";
 import { RoleSchema, type Role } from "../shared/schema/conversation.js";
 import { loadAnalyzerConfig, loadPolicy, loadSecrets } from "./load-config.js";
 import { LocalFolderStorage } from "./local-storage.js";
 import { ProgressBar } from "./progress.js";
 
-const SUPPORTED = /\.(json|jsonl|ndjson|csv|txt)$/i;
+const SUPPORTED = /\.(json|jsonl|ndjson|csv|txt|zip)$/i;
 
 export interface AnonymizeArgs {
   readonly input: string;
@@ -23,6 +24,10 @@ export interface AnonymizeArgs {
   readonly roles?: string | undefined;
   /** Print the masked conversations to stdout (the demo). */
   readonly print?: boolean;
+  /** Also write each input again in its own format, masked (DIR/keep-format/<input>). */
+  readonly keepFormat?: boolean;
+  /** Encoding of the keep-format files: "input" (default) or a fixed one. */
+  readonly keepFormatEncoding?: string | undefined;
 }
 
 export interface Io {
@@ -41,8 +46,16 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
   const format = args.format !== undefined ? parseFormat(args.format) : undefined;
   const roleMap = args.roles !== undefined ? parseRoles(args.roles) : undefined;
   const parse = { ...(format ? { format } : {}), ...(roleMap ? { roleMap } : {}) };
+  let extraOutputs: ExtraOutputs | undefined;
+  if (args.keepFormat) {
+    const encoding = KeepFormatEncodingSchema.safeParse(args.keepFormatEncoding ?? "input");
+    if (!encoding.success) {
+      throw new ConfigError(`unknown --keep-format-encoding ${args.keepFormatEncoding}; use one of ${KeepFormatEncodingSchema.options.join(", ")}`);
+    }
+    extraOutputs = keepFormatOutputs(engine, { encoding: encoding.data, parse });
+  }
   const { root, keys } = await listInputs(args.input);
-  if (keys.length === 0) throw new ConfigError(`no supported files (.json, .jsonl, .csv, .txt) under ${args.input}`);
+  if (keys.length === 0) throw new ConfigError(`no supported files (.json, .jsonl, .csv, .txt, .zip) under ${args.input}`);
   const storage = new LocalFolderStorage(root, args.out);
   const progress = new ProgressBar(keys.length, "anonymizing");
   const totals: Partial<Record<EntityType, number>> = {};
@@ -50,7 +63,7 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
   let utterances = 0;
   const failures: string[] = [];
   for (const [i, key] of keys.entries()) {
-    const result = await processObject(key, storage, engine, { parse });
+    const result = await processObject(key, storage, engine, { parse, ...(extraOutputs ? { extraOutputs } : {}) });
     if (result.status === "anonymized") {
       anonymized++;
       utterances += result.rows;
@@ -62,7 +75,7 @@ export async function runAnonymize(args: AnonymizeArgs, io: Io): Promise<number>
     progress.update(i + 1);
   }
   progress.finish();
-  io.out(summary(anonymized, failures.length, utterances, totals, args.out));
+  io.out(summary(anonymized, failures.length, utterances, totals, args.out, args.keepFormat === true));
   io.out(`types this engine detects: ${engine.analyzer.entityTypes.join(", ")}`);
   for (const failure of failures) io.err(`quarantined ${failure}`);
   return failures.length > 0 ? 1 : 0;
@@ -128,11 +141,11 @@ async function printConversation(outDir: string, key: string, inputKey: string, 
   io.out("");
 }
 
-function summary(ok: number, quarantined: number, utterances: number, totals: Partial<Record<EntityType, number>>, out: string): string {
+function summary(ok: number, quarantined: number, utterances: number, totals: Partial<Record<EntityType, number>>, out: string, keepFormat: boolean): string {
   const rows = ENTITY_TYPES.filter((t) => (totals[t] ?? 0) > 0).map((t) => `  ${t.padEnd(16)} ${String(totals[t]).padStart(6)}`);
   return [
     `files anonymized: ${ok}, quarantined: ${quarantined}, utterances: ${utterances}`,
     rows.length > 0 ? `entities masked:\n${rows.join("\n")}` : "entities masked: none",
-    `output: ${out}/datasets (Parquet), ${out}/anonymized (JSONL rows), ${out}/audit (audit records)${quarantined > 0 ? `, ${out}/quarantine` : ""}`,
+    `output: ${out}/datasets (Parquet), ${out}/anonymized (JSONL rows), ${out}/audit (audit records)${keepFormat ? `, ${out}/keep-format (inputs in their own format)` : ""}${quarantined > 0 ? `, ${out}/quarantine` : ""}`,
   ].join("\n");
 }

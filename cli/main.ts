@@ -13,7 +13,9 @@ Usage:
       IN.jsonl lines {"id", "text"} → stdout lines {"id", "masked", "entities": [{"start","end","type","score"}]}
       (UTF-16 offsets into text; "-" reads stdin)
   tokumei anonymize FILE|DIR --out DIR [--policy FILE] [--config FILE] [--format F] [--roles MAP] [--print]
-      Transcribe JSON, chat JSON/JSONL/CSV or plain text → DIR/anonymized/*.jsonl, DIR/audit/*.audit.json;
+                   [--keep-format [--keep-format-encoding E]]
+      Transcribe (and Call Analytics) JSON, LINE talk histories and official-account CSVs, chat JSON/JSONL/CSV
+      or plain text → DIR/datasets/…, DIR/anonymized/*.jsonl, DIR/audit/*.audit.json;
       unreadable inputs → DIR/quarantine/*.json
   tokumei report FILE|DIR... [--out DIR] [--policy FILE] [--config FILE] [--format F] [--roles MAP]
       one self-contained HTML review page, DIR/report.html (default out/review/report.html): each
@@ -34,7 +36,8 @@ Usage:
 Options:
   --config FILE   detector settings (JSON/YAML): threshold, context window, recognizers by id
   --policy FILE   anonymization policy (JSON/YAML): operator per type (replace, redact, mask, hmac, generalize)
-  --format F      force the input format: transcribe, chat-json, chat-jsonl, chat-csv, plain-text
+  --format F      force the input format: transcribe, transcribe-call-analytics, line-talk, line-oa-csv,
+                  chat-json, chat-jsonl, chat-csv, plain-text
   --roles MAP     speaker → role, e.g. spk_0=agent,spk_1=customer (Transcribe speakers or channels)
   --print         print the masked conversations (anonymize)
   --out DIR       output folder (anonymize: required; report: default out/review)
@@ -44,6 +47,9 @@ Options:
   --events DIR    demo inputs (default: the package's events/conversations)
   --json          query: one JSON object per row instead of a table
   --max-rows N    query: rows shown in the table (default 100, 0 = all)
+  --keep-format   also write each input again in its own format, masked: DIR/keep-format/<input>
+  --keep-format-encoding E
+                  input (default: the encoding the input was read in), utf-8, utf-8-bom, cp932, utf-16le, utf-16be
 
 Environment:
   TOKUMEI_HMAC_KEY  key for the hmac operator / pseudonymize mode (never logged)
@@ -87,6 +93,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         events: { type: "string" },
         json: { type: "boolean", default: false },
         "max-rows": { type: "string" },
+        "keep-format": { type: "boolean", default: false },
+        "keep-format-encoding": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -115,6 +123,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       case "anonymize": {
         if (rest.length !== 1) return usage(io, "anonymize needs exactly one input file or folder");
         if (!values.out) return usage(io, "anonymize needs --out DIR");
+        if (values["keep-format-encoding"] !== undefined && !values["keep-format"]) {
+          return usage(io, "--keep-format-encoding needs --keep-format");
+        }
         return await runAnonymize(
           {
             input: rest[0]!,
@@ -124,6 +135,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             format: values.format,
             roles: values.roles,
             print: values.print,
+            keepFormat: values["keep-format"],
+            keepFormatEncoding: values["keep-format-encoding"],
           },
           io,
         );

@@ -6,7 +6,7 @@ import type { KnownValue } from "./detect/repeats.js";
 import { analyzeConversation } from "./detect/sequence.js";
 import type { EntityType } from "./detect/entity-types.js";
 import { Anonymizer, type AppliedOperator } from "./anonymize/anonymizer.js";
-import type { OperatorSecrets } from "./anonymize/operator.js";
+import type { ConversationScope, OperatorSecrets } from "./anonymize/operator.js";
 import { quasiIdentifiersOf, type QuasiIdentifiers } from "./anonymize/quasi-identifiers.js";
 import { PolicySchema, policyHash, policyNeedsKey, type Policy } from "./anonymize/policy.js";
 import type { AnalyzerConfigInput } from "./schema/analyzer-config.js";
@@ -48,6 +48,17 @@ export interface AnonymizedConversation {
  */
 export function createEngine(options: EngineOptions = {}) {
   const analyzer = new Analyzer(options.analyzer ?? {});
+  // What maskField/maskName need of a conversation already anonymized: its placeholder scope and names.
+  const fieldContexts = new WeakMap<AnonymizedConversation, FieldContext>();
+  const guard = <T>(conversationId: string, act: () => T): T => {
+    try {
+      return act();
+    } catch (error) {
+      if (error instanceof TokumeiError) throw error;
+      // Unexpected errors may carry input in their message; replace it with a safe one.
+      throw new DetectionError(`detection failed in conversation ${conversationId} (${(error as Error).name})`);
+    }
+  };
   const policy = options.policy ?? PolicySchema.parse({});
   // Refuse at start-up, not halfway through a dataset, when the policy needs a key nobody gave.
   if (policyNeedsKey(policy) && !options.secrets?.hmacKey) {
@@ -98,7 +109,7 @@ export function createEngine(options: EngineOptions = {}) {
       }
       const masked = new Map(utterances.map((u) => [u.index, u.text]));
       const speakers = speakerPseudonyms(conversation);
-      return {
+      const result: AnonymizedConversation = {
         conversation: {
           ...conversation,
           utterances: conversation.utterances.map((u) => ({ ...u, speaker: speakers.get(u.speaker) ?? u.speaker, text: masked.get(u.index) ?? "" })),
@@ -107,8 +118,78 @@ export function createEngine(options: EngineOptions = {}) {
         counts,
         quasiIdentifiers,
       };
+      fieldContexts.set(result, { conversationId: conversation.conversationId, scope, speakers, known: participantNames(conversation) });
+      return result;
+    },
+
+    /**
+     * Masks a string that is not an utterance (a header, a profile field, a ticket's metadata) like the
+     * utterances of `result`, which this engine returned: a participant's name becomes their speaker_N,
+     * detected PII the placeholder the conversation already uses for it (or the next number).
+     * Throws DetectionError (fail closed) if anything goes wrong.
+     *
+     * @example
+     * const result = engine.anonymizeConversation(conversation); // a speaker 山本 花子 → speaker_1
+     * engine.maskField(result, "山本 花子"); // "speaker_1"
+     * engine.maskField(result, "連絡先 090-1234-5678"); // "連絡先 <PHONE_1>"
+     */
+    maskField(result: AnonymizedConversation, value: string): string {
+      const context = contextOf(fieldContexts, result);
+      const name = value.trim();
+      if (name === "") return value;
+      const pseudonym = context.known.some((k) => k.surface === name) ? context.speakers.get(name) : undefined;
+      if (pseudonym !== undefined) return value.replace(name, pseudonym);
+      return guard(context.conversationId, () => {
+        const [findings = []] = analyzeConversation(analyzer, [value], undefined, context.known);
+        return anonymizer.anonymize(value, findings, context.scope).text;
+      });
+    },
+
+    /**
+     * Masks a value that is a person's name by where it stands (a LINE header, a user profile's real name),
+     * whatever the detector would say: a participant's name becomes their speaker_N, any other name the
+     * PERSON operator's output in the conversation's scope (`<PERSON_2>` by default).
+     *
+     * @example
+     * engine.maskName(result, "佐藤商事 鈴木"); // "<PERSON_1>"
+     */
+    maskName(result: AnonymizedConversation, value: string): string {
+      const context = contextOf(fieldContexts, result);
+      const name = value.trim();
+      if (name === "") return value;
+      const pseudonym = context.speakers.get(name);
+      if (pseudonym !== undefined) return value.replace(name, pseudonym);
+      return guard(context.conversationId, () => {
+        const start = value.indexOf(name);
+        const finding: Finding = {
+          entity: "PERSON",
+          start,
+          end: start + name.length,
+          score: 1,
+          recognizerId: "name-field",
+          patternName: "name-field",
+          validated: false,
+          canonical: name.normalize("NFKC").replace(/\s/g, ""),
+        };
+        return anonymizer.anonymize(value, [finding], context.scope).text;
+      });
     },
   };
+}
+
+interface FieldContext {
+  readonly conversationId: string;
+  readonly scope: ConversationScope;
+  /** Source speaker → speaker_N. */
+  readonly speakers: ReadonlyMap<string, string>;
+  readonly known: readonly KnownValue[];
+}
+
+function contextOf(contexts: WeakMap<AnonymizedConversation, FieldContext>, result: AnonymizedConversation): FieldContext {
+  const context = contexts.get(result);
+  // Only this engine's own results carry the scope their placeholders were numbered in.
+  if (context === undefined) throw new DetectionError("fields can only be masked with a conversation this engine anonymized");
+  return context;
 }
 
 export type Engine = ReturnType<typeof createEngine>;

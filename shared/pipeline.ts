@@ -1,6 +1,7 @@
-import type { Engine } from "./engine.js";
+import type { AnonymizedConversation, Engine } from "./engine.js";
 import { InputFormatError, StorageReadError, TokumeiError } from "./errors.js";
-import { detectFormat, parseConversations, type ParseOptions } from "./formats/index.js";
+import { binaryFormat, detectFormat, isZip, parseBinaryConversations, parseConversations, type ParseOptions } from "./formats/index.js";
+import type { Conversation } from "./schema/conversation.js";
 import type { EntityType } from "./detect/entity-types.js";
 import type { ExternalEntitySource } from "./detect/external-source.js";
 import {
@@ -32,10 +33,26 @@ export interface ProcessOptions {
   readonly jsonl?: boolean;
   /** Inputs larger than this are quarantined with a clear reason instead of exhausting memory. */
   readonly maxInputBytes?: number;
+  /** More outputs made from the anonymized input (`--keep-format`); written with the datasets, listed in the audit. */
+  readonly extraOutputs?: ExtraOutputs;
 }
 
 /** 256 MiB: several times the largest chat exports seen, well inside the anonymizer's memory. */
 export const DEFAULT_MAX_INPUT_BYTES = 256 * 2 ** 20;
+
+/** What an extra output is made from: the decoded input and its conversations as the engine anonymized them. */
+export interface ExtraOutputInput {
+  readonly inputKey: string;
+  readonly text: string;
+  readonly encoding: InputEncoding;
+  readonly format: string;
+  readonly anonymized: readonly AnonymizedConversation[];
+  /** The input's bytes when it was read as an archive (a Slack export .zip), not as text. */
+  readonly bytes?: Uint8Array;
+}
+
+/** Computes outputs before anything is written; throwing quarantines the input like any other failure. */
+export type ExtraOutputs = (input: ExtraOutputInput) => ReadonlyArray<{ readonly key: string; readonly body: Uint8Array }>;
 
 export type ProcessResult =
   | { readonly status: "anonymized"; readonly audit: AuditRecord; readonly rows: number }
@@ -80,21 +97,32 @@ export async function processObject(
   // the storage's problem (retried), not the input's.
   const stream = storage.readStream ? await storage.readStream(inputKey) : undefined;
   try {
-    const decoded: DecodedInput = stream
-      ? await decodeStream(stream, inputKey, { maxBytes: maxInputBytes })
-      : decodeInput(await readWithLimit(storage, inputKey, maxInputBytes), inputKey);
-    const text = decoded.text;
-    encoding = decoded.encoding;
-    format = options.parse?.format ?? detectFormat(inputKey, text);
-    const parsed = parseConversations(inputKey, text, options.parse ?? {});
+    const input = await readInput(storage, stream, inputKey, maxInputBytes);
+    let text = "";
+    let parsed: Conversation[];
+    const archive = "bytes" in input ? binaryFormat(inputKey, input.bytes, options.parse ?? {}) : undefined;
+    if ("bytes" in input && archive) {
+      // An archive (a Slack export): its files are JSON, UTF-8 by the format's definition.
+      encoding = "utf-8";
+      format = archive.format;
+      parsed = parseBinaryConversations(inputKey, input.bytes, archive, options.parse ?? {});
+    } else {
+      const decoded: DecodedInput = "decoded" in input ? input.decoded : decodeInput(input.bytes, inputKey);
+      text = decoded.text;
+      encoding = decoded.encoding;
+      format = options.parse?.format ?? detectFormat(inputKey, text);
+      parsed = parseConversations(inputKey, text, options.parse ?? {});
+    }
     conversations = parsed.length;
     rows = [];
+    const anonymized: AnonymizedConversation[] = [];
     const processedAt = now();
     const dt = partitionDate(options.partitionTime ?? processedAt);
     const tableRows = { call: { utterances: [] as UtteranceRow[], conversations: [] as ConversationRow[] }, chat: { utterances: [] as UtteranceRow[], conversations: [] as ConversationRow[] } };
     for (const conversation of parsed) {
       const external = options.externalSource ? await options.externalSource.detect(conversation.utterances.map((u) => u.text)) : [];
       const result = engine.anonymizeConversation(conversation, external, options.externalSource?.id);
+      anonymized.push(result);
       for (const [type, n] of Object.entries(result.counts)) entities[type as EntityType] = (entities[type as EntityType] ?? 0) + n;
       const context = { inputKey, engineVersion: engine.version };
       tableRows[conversation.source].utterances.push(...utteranceRows(result, context));
@@ -125,6 +153,9 @@ export async function processObject(
       if (conversationRows.length === 0) continue;
       datasets.push({ key: datasetKey(UTTERANCES, { dt, source, inputKey }), body: writeParquet(UTTERANCES, utterances) });
       datasets.push({ key: datasetKey(CONVERSATIONS, { dt, source, inputKey }), body: writeParquet(CONVERSATIONS, conversationRows) });
+    }
+    if (options.extraOutputs) {
+      datasets.push(...options.extraOutputs({ inputKey, text, encoding, format, anonymized, ...("bytes" in input && archive ? { bytes: input.bytes } : {}) }));
     }
   } catch (error) {
     if (error instanceof StorageReadError) throw error;
@@ -167,4 +198,37 @@ async function readWithLimit(storage: StoragePort, key: string, maxBytes: number
     throw new InputFormatError(`input is larger than the ${formatSize(maxBytes)} limit (maxInputBytes); split it or raise the limit`, { file: key });
   }
   return bytes;
+}
+
+/**
+ * The input as text decoded while it streams in, or as bytes when it is a ZIP archive (read whole: an
+ * archive's directory is at its end). The size limit holds for both.
+ */
+async function readInput(
+  storage: StoragePort,
+  stream: AsyncIterable<Uint8Array> | undefined,
+  key: string,
+  maxBytes: number,
+): Promise<{ readonly bytes: Uint8Array } | { readonly decoded: DecodedInput }> {
+  if (stream === undefined) {
+    const bytes = await readWithLimit(storage, key, maxBytes);
+    return isZip(bytes) ? { bytes } : { decoded: decodeInput(bytes, key) };
+  }
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return { decoded: decodeInput(new Uint8Array(0), key) };
+  const head = first.value;
+  const rest = (async function* () {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+  if (!isZip(head)) return { decoded: await decodeStream(rest, key, { maxBytes }) };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of rest) {
+    total += chunk.length;
+    if (total > maxBytes) throw new InputFormatError(`input is larger than the ${formatSize(maxBytes)} limit (maxInputBytes); split it or raise the limit`, { file: key });
+    chunks.push(chunk);
+  }
+  return { bytes: Buffer.concat(chunks) };
 }

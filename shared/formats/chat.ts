@@ -1,12 +1,14 @@
-import { parse as parseCsvText } from "csv-parse/sync";
 import { z } from "zod";
 import { InputFormatError } from "../errors.js";
 import type { Conversation, Role, Utterance } from "../schema/conversation.js";
 import { RoleSchema } from "../schema/conversation.js";
+import { type CsvDocument, readCsvRecords } from "./csv-records.js";
 
 /**
  * Chat logs in JSON (an array of messages or `{messages: [...]}`), JSONL (one message per line) and CSV
  * (header row, RFC 4180) → the conversation model. See reference/input-formats.md sections 4-5.
+ * A record is one message, or one exchange (a user column and an assistant column, as chatbot logs keep
+ * them) that gives two utterances.
  *
  * Error messages name the file, line (or message number) and field names only, never a message's text.
  */
@@ -27,6 +29,32 @@ export const ChatFieldMapSchema = z.strictObject({
 });
 export type ChatFieldMap = z.infer<typeof ChatFieldMapSchema>;
 
+/**
+ * Columns of a log with one row per exchange (chatbot logs): the user's and the assistant's text become two
+ * utterances, user first. Names are optional (default speakers "user" and "assistant").
+ *
+ * @example
+ * const fields = ExchangeFieldMapSchema.parse({ userText: "質問", assistantText: "回答", timestamp: "日時" });
+ */
+export const ExchangeFieldMapSchema = z.strictObject({
+  userText: z.string().min(1),
+  assistantText: z.string().min(1),
+  userName: z.string().min(1).optional(),
+  assistantName: z.string().min(1).optional(),
+  timestamp: z.string().min(1).optional(),
+  conversationId: z.string().min(1).optional(),
+});
+export type ExchangeFieldMap = z.infer<typeof ExchangeFieldMapSchema>;
+
+/**
+ * A field mapping of either kind: one message per record, or one exchange per record.
+ *
+ * @example
+ * ChatFieldsSchema.parse({ userText: "user_message", assistantText: "agent_response" });
+ */
+export const ChatFieldsSchema = z.union([ChatFieldMapSchema, ExchangeFieldMapSchema]);
+export type ChatFields = z.infer<typeof ChatFieldsSchema>;
+
 /** The chat formats this module parses; names match `detectFormat` in `./index.ts`. */
 export type ChatFormat = "chat-json" | "chat-jsonl" | "chat-csv";
 
@@ -35,7 +63,7 @@ export interface ChatParseOptions {
   /** File name, used in error messages and to derive the conversation id. */
   file: string;
   /** Field mapping; detected from common names when absent. */
-  fields?: ChatFieldMap;
+  fields?: ChatFields;
   /** Speaker name or raw role value → role; wins over the built-in role words. */
   roleMap?: Readonly<Record<string, Role>>;
   /** Conversation id when the messages carry none (default: the file name without extension). */
@@ -46,10 +74,29 @@ export interface ChatParseOptions {
 export const CHAT_FIELD_CANDIDATES = {
   text: ["text", "message", "content", "body", "内容", "本文", "メッセージ"],
   speaker: ["speaker", "user", "sender", "author", "name", "from", "送信者", "送信者名", "発言者"],
-  timestamp: ["timestamp", "time", "created_at", "ts", "date", "送信日時"],
+  timestamp: ["timestamp", "time", "created_at", "ts", "date", "送信日時", "session_message_timestamp", "日時"],
   role: ["role", "sender_type", "送信者タイプ"],
   conversationId: ["conversation_id", "session_id", "session", "thread_id", "room_id"],
 } as const satisfies Record<keyof ChatFieldMap, readonly string[]>;
+
+/**
+ * Column names of exchange logs, in order of preference (case-insensitive). A column is also taken when its
+ * name says whose text it is (`user` with content/text/message/input; assistant/bot/agent/ai with
+ * content/text/message/response/answer/reply).
+ */
+export const EXCHANGE_FIELD_CANDIDATES = {
+  userText: [
+    "session_message_user_content_text", "user_message", "user_text", "user_input", "user_utterance", "user_content",
+    "question", "prompt", "質問", "質問内容", "ユーザー発話", "ユーザー入力", "ユーザーメッセージ", "利用者の質問",
+  ],
+  assistantText: [
+    "session_message_assistant_content_text", "agent_response", "assistant_message", "assistant_text",
+    "assistant_response", "bot_response", "bot_message", "bot_text", "response", "answer", "reply", "completion",
+    "回答", "回答内容", "応答", "応答内容", "ボット応答", "aiの回答",
+  ],
+  userName: ["session_created_user_name", "user_name", "username", "user_id", "ユーザー名", "利用者名"],
+  assistantName: ["agent_name", "bot_name", "assistant_name", "ボット名"],
+} as const;
 
 /** How many leading CSV rows may be metadata before the header row (LINE 公式アカウント exports). */
 const MAX_CSV_HEADER_SEARCH_ROWS = 10;
@@ -80,6 +127,18 @@ const ROLE_WORDS: Readonly<Record<string, Role>> = {
  */
 export function mapRoleWord(value: string): Role | undefined {
   return ownValue(ROLE_WORDS, value.normalize("NFKC").trim().toLowerCase());
+}
+
+/**
+ * The speaker a file written again (`--keep-format`) shows: a role word (オペレーター, お客様, bot …) names
+ * no one and carries the role, so it stays; a name becomes its pseudonym.
+ *
+ * @example
+ * keptSpeaker("オペレーター", "speaker_2"); // "オペレーター"
+ * keptSpeaker("山田 太郎", "speaker_1"); // "speaker_1"
+ */
+export function keptSpeaker(original: string, pseudonym: string): string {
+  return mapRoleWord(original) !== undefined ? original : pseudonym;
 }
 
 /**
@@ -176,6 +235,75 @@ export function parseJsonText(content: string, file: string, firstLine = 1): unk
  * conversation?.utterances[0]; // { index: 0, speaker: "講師", role: "teacher", text: "こんにちは" }
  */
 export function parseChatJson(content: string, options: ChatParseOptions): Conversation[] {
+  return readChatJson(content, options).conversations;
+}
+
+/**
+ * Parses JSONL: one message object per non-empty line. A bad line raises InputFormatError with its line
+ * number.
+ *
+ * @example
+ * const conversations = parseChatJsonl('{"role":"user","text":"こんにちは"}\n', { file: "bot.jsonl" });
+ * conversations[0]?.utterances[0]?.role; // "user"
+ */
+export function parseChatJsonl(content: string, options: ChatParseOptions): Conversation[] {
+  return readChatJsonl(content, options).conversations;
+}
+
+/**
+ * Parses CSV with a header row: RFC 4180 quoting, LF or CRLF inside quoted fields, CRLF rows, a UTF-8 BOM.
+ * Up to 10 leading metadata rows before the header are skipped. CRLF inside a cell becomes LF. A row holds
+ * one message, or one exchange (user and assistant columns) that gives two utterances.
+ *
+ * @example
+ * const csv = "送信者名,本文\r\nお客様,\"一行目\n二行目\"\r\n";
+ * parseChatCsv(csv, { file: "desk.csv" })[0]?.utterances[0]?.text; // "一行目\n二行目"
+ */
+export function parseChatCsv(content: string, options: ChatParseOptions): Conversation[] {
+  return readChatCsv(content, options).conversations;
+}
+
+/** Where one utterance of a record came from: the field holding its text and the one naming its speaker. */
+export interface ChatPart {
+  readonly textField: string;
+  readonly speakerField: string | undefined;
+  /** The utterance's index in its conversation; undefined when the text was empty and skipped. */
+  readonly utterance: number | undefined;
+}
+
+/** What a record (message, JSONL line, CSV row) became. */
+export interface ChatPlacement {
+  /** Position of its conversation in the parsed list. */
+  readonly conversation: number;
+  readonly parts: readonly ChatPart[];
+}
+
+/** Fields that say where a record sits and when (kept as they are when the input is written again). */
+export interface ChatStructureFields {
+  readonly timestamp: string | undefined;
+  readonly role: string | undefined;
+  readonly conversationId: string | undefined;
+}
+
+/** A chat file read for parsing and for writing it again in its own layout. */
+export interface ChatReading {
+  readonly conversations: Conversation[];
+  /** One per record, in file order. */
+  readonly placements: readonly ChatPlacement[];
+  readonly structure: ChatStructureFields;
+}
+
+/**
+ * {@link parseChatJson} with where each message went, and the parsed JSON (`root`) whose message objects
+ * are `messages` (the same objects, so a writer can change them in place).
+ *
+ * @example
+ * const { root, messages, placements } = readChatJson(text, { file: "chat.json" });
+ */
+export function readChatJson(
+  content: string,
+  options: ChatParseOptions,
+): ChatReading & { root: unknown; messages: Record<string, unknown>[] } {
   const { file } = options;
   const root = parseJsonText(content, file);
   let messages: unknown[];
@@ -199,51 +327,64 @@ export function parseChatJson(content: string, options: ChatParseOptions): Conve
     return { values: message, where: { label: `message ${position + 1}` } };
   });
   const conversationId = options.conversationId ?? rootConversationId;
-  return buildConversations(records, "chat-json", { ...options, ...(conversationId ? { conversationId } : {}) });
+  const built = buildConversations(records, "chat-json", { ...options, ...(conversationId ? { conversationId } : {}) });
+  return { ...built, root, messages: records.map((record) => record.values) };
 }
 
 /**
- * Parses JSONL: one message object per non-empty line. A bad line raises InputFormatError with its line
- * number.
+ * {@link parseChatJsonl} with where each line's message went; `lines` holds each line's parsed object, or
+ * undefined for a blank line.
  *
  * @example
- * const conversations = parseChatJsonl('{"role":"user","text":"こんにちは"}\n', { file: "bot.jsonl" });
- * conversations[0]?.utterances[0]?.role; // "user"
+ * const { lines, placements } = readChatJsonl(text, { file: "bot.jsonl" });
  */
-export function parseChatJsonl(content: string, options: ChatParseOptions): Conversation[] {
+export function readChatJsonl(
+  content: string,
+  options: ChatParseOptions,
+): ChatReading & { lines: (Record<string, unknown> | undefined)[] } {
   const { file } = options;
-  const lines = stripBom(content).split(/\r\n|\n|\r/);
+  const texts = stripBom(content).split(/\r\n|\n|\r/);
   const records: ChatRecord[] = [];
-  lines.forEach((lineText, position) => {
+  const lines: (Record<string, unknown> | undefined)[] = [];
+  texts.forEach((lineText, position) => {
     const line = position + 1;
-    if (lineText.trim() === "") return;
+    if (lineText.trim() === "") {
+      lines.push(undefined);
+      return;
+    }
     const value = parseJsonText(lineText, file, line);
     if (!isRecord(value)) throw new InputFormatError("line is not a JSON object", { file, line });
     records.push({ values: value, where: { label: "message", line } });
+    lines.push(value);
   });
-  return buildConversations(records, "chat-jsonl", options);
+  return { ...buildConversations(records, "chat-jsonl", options), lines };
 }
 
 /**
- * Parses CSV with a header row: RFC 4180 quoting, LF or CRLF inside quoted fields, CRLF rows, a UTF-8 BOM.
- * Up to 10 leading metadata rows before the header are skipped. CRLF inside a cell becomes LF.
+ * {@link parseChatCsv} with the file's records (layout kept) and which record is the header; `placements`
+ * has one entry per data record that is not blank, in order (`dataRecords` lists their positions).
  *
  * @example
- * const csv = "送信者名,本文\r\nお客様,\"一行目\n二行目\"\r\n";
- * parseChatCsv(csv, { file: "desk.csv" })[0]?.utterances[0]?.text; // "一行目\n二行目"
+ * const { document, headerAt, dataRecords, placements } = readChatCsv(text, { file: "desk.csv" });
  */
-export function parseChatCsv(content: string, options: ChatParseOptions): Conversation[] {
+export function readChatCsv(
+  content: string,
+  options: ChatParseOptions,
+): ChatReading & { document: CsvDocument; headerAt: number; dataRecords: number[] } {
   const { file } = options;
-  const rows = readCsvRows(content, file);
+  const document = readCsvRecords(content, file);
+  const rows = document.records
+    .map((record, position) => ({ ...record, position }))
+    .filter((record) => !record.blank);
   if (rows.length === 0) throw new InputFormatError("CSV has no header row", { file });
 
-  // The header is the first row that holds the text column (searching past a few metadata rows).
+  // The header is the first row that holds the text column(s) (searching past a few metadata rows).
   let headerAt = -1;
-  let fields: ResolvedChatFields | undefined;
+  let fields: ResolvedFields | undefined;
   for (let position = 0; position < Math.min(rows.length, MAX_CSV_HEADER_SEARCH_ROWS); position++) {
     const row = rows[position];
     if (row === undefined) break;
-    const found = options.fields ? resolveExplicitCsv(options.fields, row.cells) : tryDetect(row.cells, file);
+    const found = options.fields ? resolveExplicitColumns(options.fields, row.cells) : detectFields(row.cells);
     if (found) {
       headerAt = position;
       fields = found;
@@ -251,23 +392,24 @@ export function parseChatCsv(content: string, options: ChatParseOptions): Conver
     }
   }
   const first = rows[0];
-  if (fields === undefined || first === undefined) {
+  const header = rows[headerAt];
+  if (fields === undefined || header === undefined || first === undefined) {
     const columns = first?.cells ?? [];
     if (options.fields) {
-      throw new InputFormatError(
-        `mapped text column '${options.fields.text}' not found; columns present: ${listNames(columns)}`,
-        { file, line: first?.line },
-      );
+      const wanted = "text" in options.fields ? options.fields.text : options.fields.userText;
+      throw new InputFormatError(`mapped text column '${wanted}' not found; columns present: ${listNames(columns)}`, {
+        file,
+        line: first?.line,
+      });
     }
     detectChatFields(columns, file, first?.line); // throws, listing the columns
     throw new InputFormatError("CSV header not found", { file });
   }
-  const header = rows[headerAt];
-  if (header === undefined) throw new InputFormatError("CSV header not found", { file });
   const names = header.cells.map((cell) => cell.trim());
   if (options.fields) checkMappedColumns(options.fields, names, file, header.line);
 
   const records: ChatRecord[] = [];
+  const dataRecords: number[] = [];
   for (const row of rows.slice(headerAt + 1)) {
     if (row.cells.length !== names.length) {
       throw new InputFormatError(`row has ${row.cells.length} fields, the header has ${names.length}`, {
@@ -281,8 +423,10 @@ export function parseChatCsv(content: string, options: ChatParseOptions): Conver
       if (!Object.hasOwn(values, name)) values[name] = row.cells[column];
     });
     records.push({ values, where: { label: "row", line: row.line } });
+    dataRecords.push(row.position);
   }
-  return buildConversations(records, "chat-csv", { ...options, fields: undefined }, fields);
+  const built = buildConversations(records, "chat-csv", { ...options, fields: undefined }, fields);
+  return { ...built, document, headerAt: header.position, dataRecords };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -292,77 +436,119 @@ interface ChatRecord {
   where: { label: string; line?: number };
 }
 
+/** Fields resolved against one file: one message per record, or one exchange per record. */
+type ResolvedFields =
+  | { readonly kind: "message"; readonly fields: ResolvedChatFields }
+  | { readonly kind: "exchange"; readonly fields: ExchangeFieldMap };
+
+/** One utterance to take from a record. */
+interface PartSpec {
+  textField: string;
+  speakerField: string | undefined;
+  defaultSpeaker: string;
+  /** Role field (message records) or the fixed role of an exchange column. */
+  roleField?: string | undefined;
+  fixedRole?: Role;
+}
+
+function partsOf(resolved: ResolvedFields): PartSpec[] {
+  if (resolved.kind === "message") {
+    const { fields } = resolved;
+    return [{ textField: fields.text, speakerField: fields.speaker, defaultSpeaker: "unknown", roleField: fields.role }];
+  }
+  const { fields } = resolved;
+  return [
+    { textField: fields.userText, speakerField: fields.userName, defaultSpeaker: "user", fixedRole: "user" },
+    { textField: fields.assistantText, speakerField: fields.assistantName, defaultSpeaker: "assistant", fixedRole: "assistant" },
+  ];
+}
+
 function buildConversations(
   records: readonly ChatRecord[],
   format: ChatFormat,
   options: ChatParseOptions,
-  preResolved?: ResolvedChatFields,
-): Conversation[] {
+  preResolved?: ResolvedFields,
+): ChatReading {
   const { file } = options;
-  const fields = preResolved ?? resolveJsonFields(records, options);
+  const resolved = preResolved ?? resolveJsonFields(records, options);
+  const specs = partsOf(resolved);
+  const timestampField = resolved.fields.timestamp;
+  const idField = resolved.fields.conversationId;
   const defaultId = options.conversationId ?? (baseName(file) || "conversation");
-  const groups = new Map<string, { utterances: Utterance[]; skipped: number }>();
+  const groups = new Map<string, { position: number; utterances: Utterance[]; skipped: number }>();
+  const placements: ChatPlacement[] = [];
 
   for (const record of records) {
     const field = (name: string | undefined): string | undefined =>
       name === undefined ? undefined : scalarText(lookup(record.values, name))?.trim();
-    const rawId = field(fields.conversationId);
+    const rawId = field(idField);
     const conversationId = rawId || defaultId;
     let group = groups.get(conversationId);
     if (group === undefined) {
-      group = { utterances: [], skipped: 0 };
+      group = { position: groups.size, utterances: [], skipped: 0 };
       groups.set(conversationId, group);
     }
+    const timestamp = timestampField !== undefined ? normalizeTimestamp(lookup(record.values, timestampField)) : undefined;
 
-    const rawText = lookup(record.values, fields.text);
-    if (rawText !== undefined && rawText !== null && typeof rawText === "object") {
-      throw new InputFormatError(`${record.where.label}: field '${fields.text}' is not text`, {
-        file,
-        line: record.where.line,
-      });
+    const parts: ChatPart[] = [];
+    for (const spec of specs) {
+      const rawText = lookup(record.values, spec.textField);
+      if (rawText !== undefined && rawText !== null && typeof rawText === "object") {
+        throw new InputFormatError(`${record.where.label}: field '${spec.textField}' is not text`, {
+          file,
+          line: record.where.line,
+        });
+      }
+      const text = (scalarText(rawText) ?? "").replace(/\r\n?/g, "\n");
+      if (text.trim() === "") {
+        group.skipped++;
+        parts.push({ textField: spec.textField, speakerField: spec.speakerField, utterance: undefined });
+        continue;
+      }
+      const speaker = field(spec.speakerField) || spec.defaultSpeaker;
+      const role = ownValue(options.roleMap, speaker) ?? roleOf(spec, field(spec.roleField), speaker, options);
+      const utterance: Utterance = { index: group.utterances.length, speaker, text };
+      if (role !== undefined) utterance.role = role;
+      if (timestamp !== undefined) utterance.timestamp = timestamp;
+      parts.push({ textField: spec.textField, speakerField: spec.speakerField, utterance: utterance.index });
+      group.utterances.push(utterance);
     }
-    const text = (scalarText(rawText) ?? "").replace(/\r\n?/g, "\n");
-    if (text.trim() === "") {
-      group.skipped++;
-      continue;
-    }
-
-    const speaker = field(fields.speaker) || "unknown";
-    const rawRole = field(fields.role);
-    const role =
-      ownValue(options.roleMap, speaker) ??
-      (fields.role !== undefined
-        ? rawRole
-          ? (ownValue(options.roleMap, rawRole) ?? mapRoleWord(rawRole))
-          : undefined
-        : mapRoleWord(speaker));
-    const timestamp =
-      fields.timestamp !== undefined ? normalizeTimestamp(lookup(record.values, fields.timestamp)) : undefined;
-
-    const utterance: Utterance = { index: group.utterances.length, speaker, text };
-    if (role !== undefined) utterance.role = role;
-    if (timestamp !== undefined) utterance.timestamp = timestamp;
-    group.utterances.push(utterance);
+    placements.push({ conversation: group.position, parts });
   }
 
-  if (groups.size === 0) groups.set(defaultId, { utterances: [], skipped: 0 });
-  return [...groups].map(([conversationId, group]) => ({
+  if (groups.size === 0) groups.set(defaultId, { position: 0, utterances: [], skipped: 0 });
+  const conversations = [...groups].map(([conversationId, group]): Conversation => ({
     conversationId,
     source: "chat",
     utterances: group.utterances,
     metadata: { format, file, messages: group.utterances.length, skippedMessages: group.skipped },
   }));
+  const structure: ChatStructureFields = {
+    timestamp: timestampField,
+    role: resolved.kind === "message" ? resolved.fields.role : undefined,
+    conversationId: idField,
+  };
+  return { conversations, placements, structure };
 }
 
-function resolveJsonFields(records: readonly ChatRecord[], options: ChatParseOptions): ResolvedChatFields {
+function roleOf(spec: PartSpec, rawRole: string | undefined, speaker: string, options: ChatParseOptions): Role | undefined {
+  if (spec.fixedRole !== undefined) return spec.fixedRole;
+  if (spec.roleField === undefined) return mapRoleWord(speaker);
+  return rawRole ? (ownValue(options.roleMap, rawRole) ?? mapRoleWord(rawRole)) : undefined;
+}
+
+function resolveJsonFields(records: readonly ChatRecord[], options: ChatParseOptions): ResolvedFields {
   const columns = unionOfKeys(records.map((record) => record.values));
   if (options.fields === undefined) {
-    if (records.length === 0) return { text: "text" };
-    return detectChatFields(columns, options.file);
+    if (records.length === 0) return { kind: "message", fields: { text: "text" } };
+    return detectFields(columns) ?? { kind: "message", fields: detectChatFields(columns, options.file) };
   }
   const fields = options.fields;
-  for (const key of ["text", "speaker", "timestamp", "role", "conversationId"] as const) {
-    const field = fields[key];
+  const keys = "text" in fields
+    ? (["text", "speaker", "timestamp", "role", "conversationId"] as const)
+    : (["userText", "assistantText", "userName", "assistantName", "timestamp", "conversationId"] as const);
+  for (const key of keys) {
+    const field = (fields as Partial<Record<(typeof keys)[number], string>>)[key];
     if (field === undefined || records.length === 0) continue;
     // A conversation id may sit on the root object instead of the messages.
     if (key === "conversationId" && options.conversationId !== undefined) continue;
@@ -373,33 +559,103 @@ function resolveJsonFields(records: readonly ChatRecord[], options: ChatParseOpt
       );
     }
   }
+  return "text" in fields ? { kind: "message", fields } : { kind: "exchange", fields };
+}
+
+/** Exchange columns when a user and an assistant text column are both there, else message columns. */
+function detectFields(columns: readonly string[]): ResolvedFields | undefined {
+  const exchange = detectExchangeFields(columns);
+  if (exchange !== undefined) return { kind: "exchange", fields: exchange };
+  try {
+    return { kind: "message", fields: detectChatFields(columns.map((column) => column.trim()), "") };
+  } catch (error) {
+    if (error instanceof InputFormatError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Picks the columns of a log with one exchange per row (a user text column and an assistant text column,
+ * by the names of {@link EXCHANGE_FIELD_CANDIDATES} or by what the name says); undefined when either text
+ * column is missing.
+ *
+ * @example
+ * detectExchangeFields(["session_id", "timestamp", "user_message", "agent_response"]);
+ * // { userText: "user_message", assistantText: "agent_response", timestamp: "timestamp", conversationId: "session_id" }
+ */
+export function detectExchangeFields(columns: readonly string[]): ExchangeFieldMap | undefined {
+  const names = columns.map((column) => column.trim());
+  const userText =
+    pickCandidate(names, EXCHANGE_FIELD_CANDIDATES.userText) ??
+    names.find((name) => /user|ユーザー|利用者/i.test(name) && /content|text|message|input|発話|入力|質問/i.test(name));
+  const assistantText =
+    pickCandidate(names, EXCHANGE_FIELD_CANDIDATES.assistantText) ??
+    names.find(
+      (name) =>
+        name !== userText &&
+        /assistant|bot|agent|(?:^|_)ai(?:_|$)|ボット|ＡＩ|AI/i.test(name) &&
+        /content|text|message|response|answer|reply|応答|回答/i.test(name),
+    );
+  if (userText === undefined || assistantText === undefined || userText === assistantText) return undefined;
+  const fields: ExchangeFieldMap = { userText, assistantText };
+  const userName = pickCandidate(names, EXCHANGE_FIELD_CANDIDATES.userName);
+  const assistantName = pickCandidate(names, EXCHANGE_FIELD_CANDIDATES.assistantName);
+  const timestamp = pickCandidate(names, CHAT_FIELD_CANDIDATES.timestamp);
+  const conversationId = pickCandidate(names, CHAT_FIELD_CANDIDATES.conversationId);
+  if (userName !== undefined) fields.userName = userName;
+  if (assistantName !== undefined) fields.assistantName = assistantName;
+  if (timestamp !== undefined) fields.timestamp = timestamp;
+  if (conversationId !== undefined) fields.conversationId = conversationId;
   return fields;
 }
 
-function resolveExplicitCsv(fields: ChatFieldMap, cells: readonly string[]): ResolvedChatFields | undefined {
+function resolveExplicitColumns(fields: ChatFields, cells: readonly string[]): ResolvedFields | undefined {
   const names = cells.map((cell) => cell.trim());
   const find = (wanted: string | undefined): string | undefined => {
     if (wanted === undefined) return undefined;
     return names.find((name) => name === wanted) ?? names.find((name) => name.toLowerCase() === wanted.toLowerCase());
   };
-  const text = find(fields.text);
-  if (text === undefined) return undefined;
-  const resolved: ResolvedChatFields = { text };
-  const speaker = find(fields.speaker);
-  const timestamp = find(fields.timestamp);
-  const role = find(fields.role);
-  const conversationId = find(fields.conversationId);
-  if (speaker !== undefined) resolved.speaker = speaker;
-  if (timestamp !== undefined) resolved.timestamp = timestamp;
-  if (role !== undefined) resolved.role = role;
-  if (conversationId !== undefined) resolved.conversationId = conversationId;
-  return resolved;
+  const optional = <K extends string>(key: K, wanted: string | undefined): Partial<Record<K, string>> => {
+    const found = find(wanted);
+    return found === undefined ? {} : ({ [key]: found } as Record<K, string>);
+  };
+  if ("text" in fields) {
+    const text = find(fields.text);
+    if (text === undefined) return undefined;
+    return {
+      kind: "message",
+      fields: {
+        text,
+        ...optional("speaker", fields.speaker),
+        ...optional("timestamp", fields.timestamp),
+        ...optional("role", fields.role),
+        ...optional("conversationId", fields.conversationId),
+      },
+    };
+  }
+  const userText = find(fields.userText);
+  const assistantText = find(fields.assistantText);
+  if (userText === undefined || assistantText === undefined) return undefined;
+  return {
+    kind: "exchange",
+    fields: {
+      userText,
+      assistantText,
+      ...optional("userName", fields.userName),
+      ...optional("assistantName", fields.assistantName),
+      ...optional("timestamp", fields.timestamp),
+      ...optional("conversationId", fields.conversationId),
+    },
+  };
 }
 
-function checkMappedColumns(fields: ChatFieldMap, names: readonly string[], file: string, line: number): void {
+function checkMappedColumns(fields: ChatFields, names: readonly string[], file: string, line: number): void {
   const lower = new Set(names.map((name) => name.toLowerCase()));
-  for (const key of ["speaker", "timestamp", "role", "conversationId"] as const) {
-    const field = fields[key];
+  const mapped: Array<[string, string | undefined]> =
+    "text" in fields
+      ? [["speaker", fields.speaker], ["timestamp", fields.timestamp], ["role", fields.role], ["conversationId", fields.conversationId]]
+      : [["assistantText", fields.assistantText], ["userName", fields.userName], ["assistantName", fields.assistantName], ["timestamp", fields.timestamp], ["conversationId", fields.conversationId]];
+  for (const [key, field] of mapped) {
     if (field !== undefined && !lower.has(field.toLowerCase())) {
       throw new InputFormatError(`mapped ${key} column '${field}' not found; columns present: ${listNames(names)}`, {
         file,
@@ -407,67 +663,6 @@ function checkMappedColumns(fields: ChatFieldMap, names: readonly string[], file
       });
     }
   }
-}
-
-function tryDetect(cells: readonly string[], file: string): ResolvedChatFields | undefined {
-  try {
-    return detectChatFields(cells.map((cell) => cell.trim()), file);
-  } catch (error) {
-    if (error instanceof InputFormatError) return undefined;
-    throw error;
-  }
-}
-
-interface CsvRow {
-  cells: string[];
-  /** 1-based line where the row starts. */
-  line: number;
-}
-
-const CSV_PROBLEMS: Readonly<Record<string, string>> = {
-  CSV_QUOTE_NOT_CLOSED: "a quoted field is never closed",
-  CSV_INVALID_CLOSING_QUOTE: "unexpected character after a closing quote",
-  CSV_INVALID_OPENING_QUOTE: "a quote inside an unquoted field",
-  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: "rows have different numbers of fields",
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: "unexpected character after a closing quote",
-};
-
-function readCsvRows(content: string, file: string): CsvRow[] {
-  let parsed: { record: string[]; info: { bytes: number } }[];
-  try {
-    parsed = parseCsvText(content, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as typeof parsed;
-  } catch (error) {
-    // csv-parse messages quote the offending value: report only the code and the line.
-    const code = isRecord(error) && typeof error["code"] === "string" ? error["code"] : undefined;
-    const line = isRecord(error) && typeof error["lines"] === "number" ? error["lines"] : undefined;
-    const problem = code ? (CSV_PROBLEMS[code] ?? `cannot parse CSV (${code})`) : "cannot parse CSV";
-    throw new InputFormatError(`invalid CSV: ${problem}`, { file, line });
-  }
-  // csv-parse's own line count runs ahead after CRLF inside quotes, so rows are located from the byte
-  // offsets it reports (UTF-8, BOM included): a row starts where the previous one ended, past empty lines.
-  const bytes = Buffer.from(content, "utf8");
-  let cursor = 0;
-  let line = 1;
-  let previousEnd = 0;
-  const rows: CsvRow[] = [];
-  for (const { record, info } of parsed) {
-    let start = previousEnd;
-    while (bytes[start] === 0x0a || bytes[start] === 0x0d) start++;
-    for (; cursor < start; cursor++) {
-      const byte = bytes[cursor];
-      if (byte === 0x0a || (byte === 0x0d && bytes[cursor + 1] !== 0x0a)) line++;
-    }
-    previousEnd = info.bytes;
-    // A line of blanks is an empty line too.
-    if (record.every((cell) => cell.trim() === "")) continue;
-    rows.push({ cells: record, line });
-  }
-  return rows;
 }
 
 /** Offset and kind of the first JSON syntax error, or undefined when `text` is valid JSON. */

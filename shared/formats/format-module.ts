@@ -1,5 +1,6 @@
 import type { AnonymizedConversation } from "../engine.js";
 import type { Conversation, Role } from "../schema/conversation.js";
+import type { ChatFields } from "./chat.js";
 
 /**
  * The seam every input format implements: recognise a file by its content, parse it into the conversation
@@ -14,6 +15,8 @@ export interface FormatParseOptions {
   readonly roleMap?: Readonly<Record<string, Role>>;
   /** Conversation id for inputs that carry none. */
   readonly conversationId?: string;
+  /** Which fields or columns hold what (`ParseOptions.fields`), for the generic chat formats. */
+  readonly fields?: ChatFields;
 }
 
 /** What a renderer gets: the input as read and the result of anonymizing what its parser returned. */
@@ -29,6 +32,14 @@ export interface KeepFormatInput {
    * pseudonym, detected PII its placeholder.
    */
   readonly maskField: (value: string, conversationIndex: number) => string;
+  /**
+   * Masks a value that is a person's name by where it stands (a LINE header, a profile's real name), whatever
+   * the detector says: a participant's name becomes their speaker_N, any other name a PERSON placeholder
+   * numbered in the scope of the conversation at `conversationIndex`.
+   */
+  readonly maskName: (value: string, conversationIndex: number) => string;
+  /** The options the input was parsed with (a column mapping, a role map); absent: the defaults. */
+  readonly options?: FormatParseOptions;
 }
 
 /** What a binary format's renderer gets: as KeepFormatInput, with the input's bytes instead of its text. */

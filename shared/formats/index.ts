@@ -1,27 +1,31 @@
-import { parse as parseCsvText } from "csv-parse/sync";
 import { z } from "zod";
 import { ConfigError, InputFormatError } from "../errors.js";
 import { type Conversation, ConversationSchema, RoleSchema } from "../schema/conversation.js";
-import { ChatFieldMapSchema, parseChatCsv, parseChatJson, parseChatJsonl, parseJsonText } from "./chat.js";
-import { parsePlainText } from "./plain-text.js";
-import { parseTranscribe } from "./transcribe.js";
+import { ChatFieldsSchema } from "./chat.js";
+import type { FormatModule, FormatParseOptions } from "./format-module.js";
+import { detectGenericFormat } from "./generic-format.js";
+import { FORMAT_MODULES, GENERIC_MODULES } from "./modules.js";
 
 /**
  * Format detection and the one entry point from a file's text to validated conversations.
  */
 
+/** Every format module, sniffed ones first. */
+const ALL_MODULES: readonly FormatModule[] = [...FORMAT_MODULES, ...GENERIC_MODULES];
+
 /**
- * The input formats tokumei reads.
+ * The input formats tokumei reads: the names of the format modules (`--format`).
  *
  * @example
- * InputFormatSchema.parse("chat-csv"); // "chat-csv"
+ * InputFormatSchema.parse("line-talk"); // "line-talk"
  */
-export const InputFormatSchema = z.enum(["transcribe", "chat-json", "chat-jsonl", "chat-csv", "plain-text"]);
+export const InputFormatSchema = z.enum(ALL_MODULES.map((module) => module.format) as [string, ...string[]]);
 export type InputFormat = z.infer<typeof InputFormatSchema>;
 
 /**
- * Options of {@link parseConversations}: a format override, a chat field mapping, speaker/role-value → role,
- * and a conversation id for inputs that carry none.
+ * Options of {@link parseConversations}: a format override, a chat field mapping (per message, or per
+ * exchange: user and assistant columns), speaker/role-value → role, and a conversation id for inputs that
+ * carry none.
  *
  * @example
  * ParseOptionsSchema.parse({
@@ -32,53 +36,48 @@ export type InputFormat = z.infer<typeof InputFormatSchema>;
  */
 export const ParseOptionsSchema = z.strictObject({
   format: InputFormatSchema.optional(),
-  fields: ChatFieldMapSchema.optional(),
+  fields: ChatFieldsSchema.optional(),
   roleMap: z.record(z.string(), RoleSchema).optional(),
   conversationId: z.string().min(1).optional(),
 });
 export type ParseOptions = z.input<typeof ParseOptionsSchema>;
 
-export { ChatFieldMapSchema, type ChatFieldMap } from "./chat.js";
+export {
+  ChatFieldMapSchema,
+  ChatFieldsSchema,
+  ExchangeFieldMapSchema,
+  type ChatFieldMap,
+  type ChatFields,
+  type ExchangeFieldMap,
+} from "./chat.js";
+export type { FormatModule, FormatParseOptions, KeepFormatInput } from "./format-module.js";
 
 /**
- * Guesses the format of a file, by content first:
- * a JSON object with `results.items` (or a Transcribe job's `jobName` + `status`) → "transcribe";
- * a JSON array or an object with `messages` → "chat-json"; every non-empty line a JSON object → "chat-jsonl";
- * a `.csv` extension or a consistent comma-separated header → "chat-csv"; anything else → "plain-text".
- * Broken JSON (a .json/.jsonl name, or text opening like JSON: `{"`, `[{`, `[1`…) is routed to the JSON parser
- * so that parsing reports the line and column; text such as "[LINE] …" is not taken for JSON.
+ * The module of a format name. Throws ConfigError for a name no module has.
+ *
+ * @example
+ * formatModule("line-oa-csv").format; // "line-oa-csv"
+ */
+export function formatModule(format: string): FormatModule {
+  const found = ALL_MODULES.find((module) => module.format === format);
+  if (found === undefined) throw new ConfigError(`unknown format ${format}; use one of ${InputFormatSchema.options.join(", ")}`);
+  return found;
+}
+
+/**
+ * Guesses the format of a file, by content first: each format module's sniff in registry order (Transcribe
+ * JSON, Call Analytics JSON, LINE talk history, LINE official account CSV …), then the generic formats
+ * (see {@link detectGenericFormat}): JSON, JSON Lines, CSV, plain text.
  *
  * @example
  * detectFormat("call.json", '{"jobName":"j","status":"COMPLETED","results":{"items":[]}}'); // "transcribe"
  * detectFormat("bot.jsonl", '{"text":"a"}\n{"text":"b"}\n'); // "chat-jsonl"
+ * detectFormat("talk.txt", "[LINE] 鈴木とのトーク履歴\n保存日時：2024/06/03 18:20\n"); // "line-talk"
  * detectFormat("notes.txt", "山田：こんにちは"); // "plain-text"
  */
 export function detectFormat(fileName: string, content: string): InputFormat {
-  const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
-  const trimmed = text.trim();
-  const extension = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? "";
-
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    const whole = tryJson(trimmed);
-    if (whole.ok) {
-      const value = whole.value;
-      if (Array.isArray(value)) return "chat-json";
-      if (isRecord(value)) {
-        if (isTranscribe(value)) return "transcribe";
-        if (Array.isArray(value["messages"])) return "chat-json";
-      }
-    }
-    if (everyLineIsJsonObject(trimmed)) return "chat-jsonl";
-    if (extension === "jsonl" || extension === "ndjson") return "chat-jsonl";
-    if (!whole.ok && (extension === "json" || (looksLikeJson(trimmed) && extension !== "csv" && extension !== "txt"))) {
-      return "chat-json";
-    }
-  }
-  if (extension === "csv") return "chat-csv";
-  if (extension === "jsonl" || extension === "ndjson") return "chat-jsonl";
-  if (extension === "json") return "chat-json";
-  if (looksLikeCsv(text)) return "chat-csv";
-  return "plain-text";
+  for (const module of FORMAT_MODULES) if (module.sniff(fileName, content)) return module.format;
+  return detectGenericFormat(fileName, content);
 }
 
 /**
@@ -91,37 +90,8 @@ export function detectFormat(fileName: string, content: string): InputFormat {
  * conversations[0]?.utterances.length;
  */
 export function parseConversations(fileName: string, content: string, options: ParseOptions = {}): Conversation[] {
-  const parsedOptions = ParseOptionsSchema.safeParse(options);
-  if (!parsedOptions.success) {
-    throw new ConfigError(`invalid parse options: ${describeIssues(parsedOptions.error)}`);
-  }
-  const { format: override, fields, roleMap, conversationId } = parsedOptions.data;
-  const format = override ?? detectFormat(fileName, content);
-  const common = {
-    file: fileName,
-    ...(roleMap !== undefined ? { roleMap } : {}),
-    ...(conversationId !== undefined ? { conversationId } : {}),
-  };
-  const chat = { ...common, ...(fields !== undefined ? { fields } : {}) };
-
-  let conversations: Conversation[];
-  switch (format) {
-    case "transcribe":
-      conversations = [parseTranscribe(parseJsonText(content, fileName), common)];
-      break;
-    case "chat-json":
-      conversations = parseChatJson(content, chat);
-      break;
-    case "chat-jsonl":
-      conversations = parseChatJsonl(content, chat);
-      break;
-    case "chat-csv":
-      conversations = parseChatCsv(content, chat);
-      break;
-    case "plain-text":
-      conversations = [parsePlainText(content, common)];
-      break;
-  }
+  const { format, parse } = resolveParseOptions(fileName, content, options);
+  const conversations = formatModule(format).parse(content, parse);
   return conversations.map((conversation) => {
     const checked = ConversationSchema.safeParse(conversation);
     if (!checked.success) {
@@ -133,55 +103,97 @@ export function parseConversations(fileName: string, content: string, options: P
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** A ZIP archive starts with a local file header (or is an empty archive). */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05) && (bytes[3] === 0x04 || bytes[3] === 0x06);
 }
 
-function isTranscribe(value: Record<string, unknown>): boolean {
-  const results = value["results"];
-  if (isRecord(results) && Array.isArray(results["items"])) return true;
-  return typeof value["jobName"] === "string" && typeof value["status"] === "string";
+/**
+ * The format module that reads this binary input (a Slack export .zip), or undefined for text inputs.
+ * A ZIP archive no module reads is refused: it would otherwise be decoded as text.
+ *
+ * @example
+ * binaryFormat("slack.zip", zipBytes, {})?.format; // "slack"
+ */
+export function binaryFormat(fileName: string, bytes: Uint8Array, options: ParseOptions = {}): FormatModule | undefined {
+  const override = options.format !== undefined ? formatModule(options.format) : undefined;
+  if (override) return override.parseBytes && (isZip(bytes) || override.sniffBytes?.(fileName, bytes)) ? override : undefined;
+  const found = ALL_MODULES.find((module) => module.sniffBytes?.(fileName, bytes));
+  if (found) return found;
+  if (isZip(bytes)) throw new InputFormatError("a ZIP archive that is not a Slack export (users.json, channels.json and day files)", { file: fileName });
+  return undefined;
 }
 
-function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** Opens like a JSON object or array ("[LINE] …" does not). */
-function looksLikeJson(text: string): boolean {
-  return /^(?:\{\s*(?:"|\}|$)|\[\s*(?:[[{"\]\d-]|true|false|null|$))/.test(text);
-}
-
-function everyLineIsJsonObject(text: string): boolean {
-  const lines = text.split(/\r\n|\n|\r/).filter((line) => line.trim() !== "");
-  return lines.length > 0 && lines.every((line) => {
-    const parsed = tryJson(line);
-    return parsed.ok && isRecord(parsed.value);
+/**
+ * Parses a binary input with its module (see {@link binaryFormat}), each conversation validated.
+ *
+ * @example
+ * parseBinaryConversations("slack.zip", zipBytes, slackFormat).length; // channels × days
+ */
+export function parseBinaryConversations(fileName: string, bytes: Uint8Array, module: FormatModule, options: ParseOptions = {}): Conversation[] {
+  const { parse } = resolveParseOptions(fileName, "", { ...options, format: module.format });
+  if (!module.parseBytes) throw new ConfigError(`format ${module.format} does not read binary files`);
+  return module.parseBytes(bytes, parse).map((conversation) => {
+    const checked = ConversationSchema.safeParse(conversation);
+    if (!checked.success) throw new InputFormatError(`parsed conversation is invalid: ${describeIssues(checked.error)}`, { file: fileName });
+    return checked.data;
   });
 }
 
-/** A header with at least two fields and at least one data row, every row with the header's field count. */
-function looksLikeCsv(text: string): boolean {
-  const firstLine = text.split(/\r\n|\n|\r/, 1)[0] ?? "";
-  if (!firstLine.includes(",")) return false;
-  try {
-    const rows = parseCsvText(text, { skip_empty_lines: true }) as string[][];
-    const width = rows[0]?.length ?? 0;
-    return width >= 2 && rows.length >= 2 && rows.every((row) => row.length === width);
-  } catch {
-    return false;
+/**
+ * Validates parse options and settles the format (the override, else {@link detectFormat}): what a format
+ * module's parse and render get. Invalid options throw ConfigError.
+ *
+ * @example
+ * resolveParseOptions("talk.txt", text, { roleMap: { 鈴木: "customer" } });
+ * // { format: "line-talk", parse: { file: "talk.txt", roleMap: { 鈴木: "customer" } } }
+ */
+export function resolveParseOptions(
+  fileName: string,
+  content: string,
+  options: ParseOptions = {},
+): { format: InputFormat; parse: FormatParseOptions } {
+  const parsedOptions = ParseOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) {
+    throw new ConfigError(`invalid parse options: ${describeIssues(parsedOptions.error)}`);
   }
+  const { format, fields, roleMap, conversationId } = parsedOptions.data;
+  return {
+    format: format ?? detectFormat(fileName, content),
+    parse: {
+      file: fileName,
+      ...(roleMap !== undefined ? { roleMap } : {}),
+      ...(conversationId !== undefined ? { conversationId } : {}),
+      ...(fields !== undefined ? { fields } : {}),
+    },
+  };
 }
 
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Paths and zod's messages (which name expected types, not input values), at most three. A value that fits
+ * none of a union's shapes (a field map) is described by the shape it came closest to.
+ */
 function describeIssues(error: z.ZodError): string {
-  return error.issues
+  return flatten(error.issues)
     .slice(0, 3)
     .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`)
     .join("; ");
+}
+
+interface PlainIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): PlainIssue[] {
+  return issues.flatMap((issue): PlainIssue[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      return flatten(closest, path);
+    }
+    return [{ path, message: issue.message }];
+  });
 }

@@ -1,5 +1,8 @@
+import { InputFormatError } from "../errors.js";
 import type { Conversation, Role, Utterance } from "../schema/conversation.js";
-import { baseName, mapRoleWord, ownValue } from "./chat.js";
+import { baseName, keptSpeaker, mapRoleWord, ownValue } from "./chat.js";
+import type { FormatModule, KeepFormatInput } from "./format-module.js";
+import { detectGenericFormat } from "./generic-format.js";
 
 /**
  * Plain text → the conversation model: one utterance per non-empty line, with an optional speaker prefix
@@ -70,3 +73,47 @@ export function parsePlainText(content: string, options: PlainTextParseOptions):
     metadata: { format: "plain-text", file: options.file },
   };
 }
+
+/**
+ * Plain text as a format module: the last fallback of detection. Written back line by line, each speaker
+ * prefix replaced by its speaker_N pseudonym and each text masked; blank lines, indentation, separators
+ * and line breaks are kept.
+ *
+ * @example
+ * plainTextModule.sniff("notes.txt", "山田：こんにちは"); // true
+ */
+export const plainTextModule: FormatModule = {
+  format: "plain-text",
+  sniff: (file, text) => detectGenericFormat(file, text) === "plain-text",
+  parse: (text, options) => [parsePlainText(text, options)],
+  render(input: KeepFormatInput) {
+    const result = input.anonymized[0];
+    if (result === undefined) throw new InputFormatError("nothing anonymized to write", { file: input.file });
+    const bom = input.text.charCodeAt(0) === 0xfeff;
+    const parts = (bom ? input.text.slice(1) : input.text).split(/(\r\n|\n|\r)/);
+    let index = 0;
+    return (
+      (bom ? "\ufeff" : "") +
+      parts
+        .map((part, k) => {
+          const line = part.trim();
+          if (k % 2 === 1 || line === "") return part;
+          const masked = result.conversation.utterances[index++];
+          if (masked === undefined) {
+            throw new InputFormatError("a line has no anonymized counterpart", { file: input.file, line: k / 2 + 1 });
+          }
+          const lead = part.slice(0, part.indexOf(line));
+          const trail = part.slice(lead.length + line.length);
+          if (splitSpeakerPrefix(line) === undefined) return lead + masked.text + trail;
+          const at = /[:：]/.exec(line)!.index;
+          const speakerPart = line.slice(0, at);
+          const textPart = line.slice(at + 1);
+          const spacing = speakerPart.slice(speakerPart.trimEnd().length);
+          const textLead = textPart.slice(0, textPart.length - textPart.trimStart().length);
+          const speaker = keptSpeaker(speakerPart.trim(), masked.speaker);
+          return lead + speaker + spacing + line[at] + textLead + masked.text + trail;
+        })
+        .join("")
+    );
+  },
+};

@@ -263,6 +263,94 @@ describe("tokumei anonymize: bad input", () => {
   });
 });
 
+describe("tokumei anonymize --keep-format", () => {
+  it("writes every readable input again in its own format under keep-format/, and nothing for the quarantined ones", async () => {
+    // Prepare
+    const input = eventPath("formats");
+    const out = join(temp, "out");
+
+    // Act
+    const { code, out: lines, err } = await run(["anonymize", input, "--out", out, "--keep-format"]);
+
+    // Assess
+    expect(code).toBe(1);
+    const files = await filesUnder(out);
+    // The chat-export formats (chatwork/, intercom/, slack/, zendesk/) have their own round-trip tests.
+    const exports = /^keep-format\/(?:chatwork|intercom|slack|zendesk)\//;
+    expect(files.filter((f) => f.startsWith("keep-format/") && !exports.test(f))).toEqual([
+      "keep-format/call-analytics.json",
+      "keep-format/chatbot-exchange-simple.csv",
+      "keep-format/chatbot-exchange.csv",
+      "keep-format/line-oa-cp932.csv",
+      "keep-format/line-oa.csv",
+      "keep-format/line-talk-1on1.txt",
+      "keep-format/line-talk-english.txt",
+      "keep-format/line-talk-group-12h.txt",
+    ]);
+    expect(files.filter((f) => f.startsWith("quarantine/malformed/"))).toHaveLength(12);
+    expect(files.filter((f) => f.includes("malformed") && !f.startsWith("quarantine/"))).toEqual([]);
+    expect(err).toHaveLength(files.filter((f) => f.startsWith("quarantine/")).length);
+    expect(lines.join("\n")).toContain(`${out}/keep-format (inputs in their own format)`);
+    const cp932 = await readFile(join(out, "keep-format", "line-oa-cp932.csv"));
+    expect(cp932.includes(Buffer.from("①", "utf8"))).toBe(false);
+    expect(cp932.includes(Buffer.from([0x87, 0x40]))).toBe(true); // ① in CP932
+  });
+
+  it("--keep-format-encoding utf-8 writes a CP932 input as UTF-8", async () => {
+    // Prepare
+    const input = eventPath("formats/line-oa-cp932.csv");
+    const out = join(temp, "out");
+
+    // Act
+    const { code } = await run(["anonymize", input, "--out", out, "--keep-format", "--keep-format-encoding", "utf-8"]);
+
+    // Assess
+    expect(code).toBe(0);
+    const kept = await readFile(join(out, "keep-format", "line-oa-cp932.csv"), "utf8");
+    expect(kept).toContain("受付時間は平日10:00～18:00です。①保証書");
+    const audit = AuditRecordSchema.parse(JSON.parse(await readFile(join(out, "audit", "line-oa-cp932.csv.audit.json"), "utf8")));
+    expect(audit).toMatchObject({ format: "line-oa-csv", encoding: "cp932" });
+    expect(audit.outputs).toContain("keep-format/line-oa-cp932.csv");
+  });
+
+  it.each([
+    [["--keep-format-encoding", "utf-8"], "--keep-format-encoding needs --keep-format"],
+    [["--keep-format", "--keep-format-encoding", "latin1"], "unknown --keep-format-encoding latin1; use one of input, utf-8, utf-8-bom, cp932, utf-16le, utf-16be"],
+    [["--format", "excel"], "unknown --format excel; use one of transcribe, transcribe-call-analytics, line-talk, line-oa-csv"],
+  ])("exits 2 on %j", async (flags, message) => {
+    // Prepare
+    const input = eventPath("formats/line-oa.csv");
+
+    // Act
+    const { code, err } = await run(["anonymize", input, "--out", join(temp, "out"), ...flags]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(err.join("\n")).toContain(message);
+    expect(await filesUnder(join(temp, "out"))).toEqual([]);
+  });
+
+  it("--format forces a format over detection", async () => {
+    // Prepare
+    const input = join(temp, "talk.txt");
+    await writeFile(input, "[LINE] 鈴木とのトーク履歴\n\n2024/06/01(土)\n09:12\t鈴木 一郎\t携帯は090-4821-7365です\n");
+    const out = join(temp, "out");
+
+    // Act
+    const detected = await run(["anonymize", input, "--out", join(out, "detected"), "--keep-format"]);
+    const forced = await run(["anonymize", input, "--out", join(out, "forced"), "--format", "plain-text", "--keep-format"]);
+
+    // Assess
+    expect([detected.code, forced.code]).toEqual([0, 0]);
+    const audit = async (dir: string) => AuditRecordSchema.parse(JSON.parse(await readFile(join(out, dir, "audit", "talk.txt.audit.json"), "utf8")));
+    expect((await audit("detected")).format).toBe("line-talk");
+    expect((await audit("forced")).format).toBe("plain-text");
+    expect(await readFile(join(out, "detected", "keep-format", "talk.txt"), "utf8")).toBe(
+      "[LINE] <PERSON_1>とのトーク履歴\n\n2024/06/01(土)\n09:12\tspeaker_1\t携帯は<PHONE_1>です\n",
+    );
+  });
+});
+
 describe("tokumei anonymize: pseudonymize", () => {
   it("exits 2 with a clear message when TOKUMEI_HMAC_KEY is not set, writing nothing", async () => {
     // Prepare

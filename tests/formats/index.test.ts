@@ -57,7 +57,8 @@ describe("detectFormat: inline", () => {
     ["plain-text: rows of different widths", "x", "a,b\nc\n", "plain-text"],
     ["plain-text: text starting with a brace in a .txt", "x.txt", "{メモ} 山田：こんにちは", "plain-text"],
     ["plain-text: empty", "x", "", "plain-text"],
-    ["plain-text: a LINE talk history opening with a bracket", "talk", "[LINE] 佐藤商事 鈴木様とのトーク履歴\n保存日時：2024/06/03 18:20\n", "plain-text"],
+    ["line-talk, not JSON: a LINE talk history opening with a bracket", "talk", "[LINE] 佐藤商事 鈴木様とのトーク履歴\n保存日時：2024/06/03 18:20\n", "line-talk"],
+    ["plain-text: a bracketed note that is no LINE header", "memo", "[メモ] 佐藤様へ折り返し\n", "plain-text"],
   ])("%s", (_name, file, content, format) => {
     // Act
     const detected = detectFormat(file, content);

@@ -52,11 +52,24 @@ export function maskFieldStandIn(
   };
 }
 
+/** The engine's own maskField and maskName, as the pipeline's keep-format output uses them. */
+function maskers(engine: Engine, anonymized: readonly AnonymizedConversation[]) {
+  const at = (index: number) => {
+    const result = anonymized[index];
+    if (!result) throw new Error(`no conversation ${index}`);
+    return result;
+  };
+  return {
+    maskField: (value: string, index: number) => engine.maskField(at(index), value),
+    maskName: (value: string, index: number) => engine.maskName(at(index), value),
+  };
+}
+
 /** Parses text with a module, anonymizes every conversation and returns the renderer's input. */
 export function keepFormatInput(module: FormatModule, file: string, text: string, engine = testEngine()) {
   const conversations = module.parse(text, { file });
   const anonymized = conversations.map((conversation) => engine.anonymizeConversation(conversation));
-  const input: KeepFormatInput = { file, text, anonymized, maskField: maskFieldStandIn(engine, conversations, anonymized) };
+  const input: KeepFormatInput = { file, text, anonymized, ...maskers(engine, anonymized) };
   return { conversations, anonymized, input };
 }
 
@@ -65,7 +78,7 @@ export function keepFormatBytesInput(module: FormatModule, file: string, bytes: 
   if (!module.parseBytes) throw new Error(`${module.format} reads no bytes`);
   const conversations = module.parseBytes(bytes, { file });
   const anonymized = conversations.map((conversation) => engine.anonymizeConversation(conversation));
-  const input: KeepFormatBytesInput = { file, bytes, anonymized, maskField: maskFieldStandIn(engine, conversations, anonymized) };
+  const input: KeepFormatBytesInput = { file, bytes, anonymized, ...maskers(engine, anonymized) };
   return { conversations, anonymized, input };
 }
 

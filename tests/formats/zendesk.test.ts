@@ -148,9 +148,9 @@ describe("zendesk: keep-format", () => {
     expect(rendered.comments.map((comment) => comment["author_id"])).toEqual([1, 2, 2, -1]);
     expect(rendered.users.map((user) => [user["id"], user["name"], user["role"], user["email"]])).toEqual([
       [1, "speaker_1", "end-user", "<EMAIL_1>"],
-      [2, "speaker_2", "agent", "<EMAIL_1>"],
+      [2, "speaker_2", "agent", "<EMAIL_3>"],
     ]);
-    expect(rendered.users[0]?.["phone"]).toBe("<PHONE_1>");
+    expect(rendered.users[0]?.["phone"]).toBe("<PHONE_2>");
   });
 
   it("leaves no name, address, phone, e-mail, IP address or user id of the sample", () => {
