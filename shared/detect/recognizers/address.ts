@@ -518,7 +518,18 @@ function roomAnswers(text: string): Candidate[] {
  */
 function asksAddress(question: string): boolean {
   if (ASKS_ADDRESS.test(question)) return true;
+  // Every address findAddresses reports without needing context has a number chain or a Kyoto direction:
+  // without either, the question is not tokenized (this runs for every utterance that follows another).
+  if (!KYOTO_DIRECTION.test(question) && !hasNumberChain(question)) return false;
   return findAddresses(question, getTokenizer().tokenize(question), "text").some((c) => !c.requiresContext);
+}
+
+/** Whether a number chain (丁目, 番地, 1-2-3 …) starts anywhere in `text`: what findAddresses builds on. */
+function hasNumberChain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (readNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
+  }
+  return false;
 }
 
 /**
