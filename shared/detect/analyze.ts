@@ -52,7 +52,6 @@ export class Analyzer {
   private readonly labelOwners = new Map<string, Set<string>>();
   private readonly allowed: ReadonlySet<string>;
   private readonly needsTokens: boolean;
-  private prepared: Array<{ text: string; mapped: MappedText }> = [];
 
   constructor(config: AnalyzerConfigInput = {}, recognizers?: readonly Recognizer[]) {
     this.config = AnalyzerConfigSchema.parse(config);
@@ -84,10 +83,23 @@ export class Analyzer {
   /** Findings in UTF-16 offsets of `text`, sorted and non-overlapping. */
   analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
     if (text.length === 0) return [];
-    const prepared = this.prepare(text);
+    return this.analyzePrepared(prepareText(text), options.precedingText ? prepareText(options.precedingText) : undefined);
+  }
+
+  /**
+   * `analyze` for texts already prepared with `prepareText`: a conversation prepares each utterance once, for
+   * its own analysis, as the next one's preceding text and for the repeats.
+   *
+   * @example
+   * const [question, answer] = ["口座番号をお願いします", "1234567です"].map(prepareText);
+   * analyzer.analyzePrepared(answer, question) // → [BANK_ACCOUNT over 1234567]
+   */
+  analyzePrepared(prepared: MappedText, preceding?: MappedText): Finding[] {
+    const text = prepared.original;
+    if (text.length === 0) return [];
     const view = prepared.text;
     // The previous utterance, as analysis text, ends with a line break so that nothing spans the two.
-    const before = options.precedingText ? `${this.prepare(options.precedingText).text.slice(-PRECEDING_CHARS)}\n` : "";
+    const before = preceding && preceding.original.length > 0 ? `${preceding.text.slice(-PRECEDING_CHARS)}\n` : "";
     const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
     const nlp: NlpArtifacts = { tokens: this.needsTokens ? getTokenizer().tokenize(view) : [] };
@@ -115,18 +127,6 @@ export class Analyzer {
       }
     }
     return resolveOverlaps(findings, this.config.overlapStrategy);
-  }
-
-  /**
-   * Utterances are analysed in order and each is the next one's preceding text: keeping the last two
-   * prepared texts saves preparing every utterance twice.
-   */
-  private prepare(text: string): MappedText {
-    const hit = this.prepared.find((p) => p.text === text);
-    if (hit) return hit.mapped;
-    const mapped = prepareText(text);
-    this.prepared = [{ text, mapped }, ...this.prepared].slice(0, 2);
-    return mapped;
   }
 
   /** Patterns and finders over this utterance, plus answers to the previous one. */
