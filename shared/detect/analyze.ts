@@ -4,7 +4,7 @@ import { normalize } from "../text/normalize.js";
 import { toOriginalRange, type MappedText } from "../text/mapped-text.js";
 import type { EntityType } from "./entity-types.js";
 import type { Finding } from "./finding.js";
-import { NON_PII_LABELS, wordsRegex } from "./labels.js";
+import { NON_PII_LABELS, WordsMatcher } from "./labels.js";
 import { resolveOverlaps } from "./overlap.js";
 import { placeholderRanges } from "./placeholders.js";
 import { getTokenizer } from "../text/tokenizer.js";
@@ -21,8 +21,8 @@ export interface AnalyzeOptions {
 
 interface PreparedRecognizer {
   readonly recognizer: Recognizer;
-  readonly context: RegExp | undefined;
-  readonly negative: RegExp | undefined;
+  readonly context: WordsMatcher | undefined;
+  readonly negative: WordsMatcher | undefined;
 }
 
 interface LabelHit {
@@ -48,7 +48,7 @@ const PRECEDING_CHARS = 60;
 export class Analyzer {
   readonly config: AnalyzerConfig;
   private readonly recognizers: PreparedRecognizer[];
-  private readonly labelRegex: RegExp;
+  private readonly labelWords: WordsMatcher;
   private readonly labelOwners = new Map<string, Set<string>>();
   private readonly allowed: ReadonlySet<string>;
   private readonly needsTokens: boolean;
@@ -57,8 +57,8 @@ export class Analyzer {
     this.config = AnalyzerConfigSchema.parse(config);
     this.recognizers = buildRegistry(this.config, recognizers).map((recognizer) => ({
       recognizer,
-      context: optionalRegex([...(recognizer.context?.words ?? []), ...(recognizer.labels ?? [])]),
-      negative: optionalRegex(recognizer.context?.negative ?? []),
+      context: optionalMatcher([...(recognizer.context?.words ?? []), ...(recognizer.labels ?? [])]),
+      negative: optionalMatcher(recognizer.context?.negative ?? []),
     }));
     const labels: Array<[string, string]> = NON_PII_LABELS.map((w) => [w, NON_PII]);
     for (const { recognizer } of this.recognizers) for (const w of recognizer.labels ?? []) labels.push([w, recognizer.entity]);
@@ -68,7 +68,7 @@ export class Analyzer {
       owners.add(owner);
       this.labelOwners.set(key, owners);
     }
-    this.labelRegex = wordsRegex(labels.map(([w]) => w), { wholeKatakana: true });
+    this.labelWords = new WordsMatcher(labels.map(([w]) => w), { wholeKatakana: true });
     this.allowed = new Set(this.config.allowList.map(comparable));
     this.needsTokens = this.recognizers.some((r) => r.recognizer.needsTokens);
     // Load the dictionary now (Lambda INIT), not on the first utterance.
@@ -198,7 +198,7 @@ export class Analyzer {
 
   private findLabels(view: string): LabelHit[] {
     const hits: LabelHit[] = [];
-    for (const m of view.matchAll(this.labelRegex)) {
+    for (const m of this.labelWords.matchAll(view)) {
       hits.push({ start: m.index, end: m.index + m[0].length, owners: this.labelOwners.get(m[0].toLowerCase()) ?? new Set() });
     }
     return hits;
@@ -222,10 +222,8 @@ function withCorrection(candidate: Candidate, view: string): Candidate[] {
   return [candidate, { ...candidate, start: end - value.length, end, patternName: `${candidate.patternName}-correction`, canonical: undefined }];
 }
 
-function optionalRegex(words: readonly string[]): RegExp | undefined {
-  if (words.length === 0) return undefined;
-  const global = wordsRegex(words);
-  return new RegExp(global.source, "i");
+function optionalMatcher(words: readonly string[]): WordsMatcher | undefined {
+  return words.length === 0 ? undefined : new WordsMatcher(words);
 }
 
 /** Normalised, separator-free form used to compare values (allow-list, default canonical form). */
