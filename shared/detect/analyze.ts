@@ -133,7 +133,7 @@ export class Analyzer {
   private candidates(recognizer: Recognizer, view: string, before: string, nlp: NlpArtifacts): Candidate[] {
     const own = runPatterns(recognizer, view, nlp);
     if (!recognizer.findAnswer || before.length === 0) return own;
-    return [...own, ...recognizer.findAnswer(before, view)];
+    return [...own, ...recognizer.findAnswer(before, view, nlp)];
   }
 
   private score(

@@ -543,8 +543,8 @@ export const addressRecognizer: Recognizer = {
   entity: "ADDRESS",
   description: "住所: prefecture/city to 丁目・番地・号, building and room; partial answers to address questions",
   find: (text: string, nlp: NlpArtifacts) => [...findAddresses(text, nlp.tokens, "text"), ...findEnglish(text)],
-  findAnswer: (question, answer) =>
-    asksAddress(question) ? [...findAddresses(answer, getTokenizer().tokenize(answer), "answer"), ...roomAnswers(answer)] : [],
+  findAnswer: (question, answer, nlp) =>
+    asksAddress(question) ? [...findAddresses(answer, nlp?.tokens ?? getTokenizer().tokenize(answer), "answer"), ...roomAnswers(answer)] : [],
   needsTokens: true,
   context: {
     words: ["住所", "所在地", "届け先", "送り先", "送付先", "配送先", "郵送先", "発送先", "設置先", "移転先", "転居先", "引っ越し先", "番地", "〒", "郵便番号", "address"],
