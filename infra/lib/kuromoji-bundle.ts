@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from "./constructs/tokumei-function.js";
 /** Where the anonymizer finds kuromoji's dictionary in the Lambda bundle (TOKUMEI_KUROMOJI_DICT). */
 export const KUROMOJI_DICT_PATH = "/var/task/dict";
 
-/** Files of the kuromoji package the runtime needs (its dictionary goes to dict/ instead). */
+/** Files of the kuromoji package the runtime needs (its dictionary goes to dict/, unpacked, instead). */
 const KUROMOJI_RUNTIME_FILES = ["package.json", "src"];
 
 /** The directory of `name` as Node would resolve it from `fromDir`, walking up the node_modules folders. */
@@ -40,8 +40,9 @@ const quote = (path: string): string => `"${path.replace(/(["\\$`])/g, "\\$1")}"
 /**
  * Bundling hooks that ship kuromoji with the anonymizer. The tokenizer loads kuromoji with a `require` made by
  * `createRequire`, which esbuild leaves alone, so the package and its dependencies (async, lodash, doublearray,
- * zlibjs) are copied to `node_modules/` of the bundle, and the IPADIC dictionary (18 MB) to `dict/`, read from
- * TOKUMEI_KUROMOJI_DICT once per container.
+ * zlibjs) are copied to `node_modules/` of the bundle, and the IPADIC dictionary to `dict/`, read from
+ * TOKUMEI_KUROMOJI_DICT once per container. The dictionary goes in unpacked (scripts/unpack-kuromoji-dict.ts:
+ * 65 MB instead of 17 MB of .gz, about the same zipped): it loads in a third of the time, and INIT is billed.
  *
  * @example
  * new TokumeiFunction(this, "Anonymize", { …, commandHooks: kuromojiCommandHooks() });
@@ -56,7 +57,7 @@ export function kuromojiCommandHooks(): ICommandHooks {
         const target = `${outputDir}/node_modules/${name}`;
         commands.push(`mkdir -p ${quote(target)}`);
         if (name === "kuromoji") {
-          commands.push(`cp -r ${quote(join(dir, "dict"))} ${quote(`${outputDir}/dict`)}`);
+          commands.push(`cd ${quote(PROJECT_ROOT)} && ${quote(process.execPath)} --import tsx scripts/unpack-kuromoji-dict.ts ${quote(`${outputDir}/dict`)}`);
           for (const file of KUROMOJI_RUNTIME_FILES) commands.push(`cp -r ${quote(join(dir, file))} ${quote(target)}/`);
         } else {
           commands.push(`cp -r ${quote(dir)}/. ${quote(target)}/`);

@@ -4,7 +4,7 @@ import { normalize } from "../text/normalize.js";
 import { toOriginalRange, type MappedText } from "../text/mapped-text.js";
 import type { EntityType } from "./entity-types.js";
 import type { Finding } from "./finding.js";
-import { NON_PII_LABELS, wordsRegex } from "./labels.js";
+import { NON_PII_LABELS, WordsMatcher } from "./labels.js";
 import { resolveOverlaps } from "./overlap.js";
 import { placeholderRanges } from "./placeholders.js";
 import { getTokenizer } from "../text/tokenizer.js";
@@ -21,8 +21,8 @@ export interface AnalyzeOptions {
 
 interface PreparedRecognizer {
   readonly recognizer: Recognizer;
-  readonly context: RegExp | undefined;
-  readonly negative: RegExp | undefined;
+  readonly context: WordsMatcher | undefined;
+  readonly negative: WordsMatcher | undefined;
 }
 
 interface LabelHit {
@@ -48,18 +48,17 @@ const PRECEDING_CHARS = 60;
 export class Analyzer {
   readonly config: AnalyzerConfig;
   private readonly recognizers: PreparedRecognizer[];
-  private readonly labelRegex: RegExp;
+  private readonly labelWords: WordsMatcher;
   private readonly labelOwners = new Map<string, Set<string>>();
   private readonly allowed: ReadonlySet<string>;
   private readonly needsTokens: boolean;
-  private prepared: Array<{ text: string; mapped: MappedText }> = [];
 
   constructor(config: AnalyzerConfigInput = {}, recognizers?: readonly Recognizer[]) {
     this.config = AnalyzerConfigSchema.parse(config);
     this.recognizers = buildRegistry(this.config, recognizers).map((recognizer) => ({
       recognizer,
-      context: optionalRegex([...(recognizer.context?.words ?? []), ...(recognizer.labels ?? [])]),
-      negative: optionalRegex(recognizer.context?.negative ?? []),
+      context: optionalMatcher([...(recognizer.context?.words ?? []), ...(recognizer.labels ?? [])]),
+      negative: optionalMatcher(recognizer.context?.negative ?? []),
     }));
     const labels: Array<[string, string]> = NON_PII_LABELS.map((w) => [w, NON_PII]);
     for (const { recognizer } of this.recognizers) for (const w of recognizer.labels ?? []) labels.push([w, recognizer.entity]);
@@ -69,7 +68,7 @@ export class Analyzer {
       owners.add(owner);
       this.labelOwners.set(key, owners);
     }
-    this.labelRegex = wordsRegex(labels.map(([w]) => w), { wholeKatakana: true });
+    this.labelWords = new WordsMatcher(labels.map(([w]) => w), { wholeKatakana: true });
     this.allowed = new Set(this.config.allowList.map(comparable));
     this.needsTokens = this.recognizers.some((r) => r.recognizer.needsTokens);
     // Load the dictionary now (Lambda INIT), not on the first utterance.
@@ -84,10 +83,23 @@ export class Analyzer {
   /** Findings in UTF-16 offsets of `text`, sorted and non-overlapping. */
   analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
     if (text.length === 0) return [];
-    const prepared = this.prepare(text);
+    return this.analyzePrepared(prepareText(text), options.precedingText ? prepareText(options.precedingText) : undefined);
+  }
+
+  /**
+   * `analyze` for texts already prepared with `prepareText`: a conversation prepares each utterance once, for
+   * its own analysis, as the next one's preceding text and for the repeats.
+   *
+   * @example
+   * const [question, answer] = ["口座番号をお願いします", "1234567です"].map(prepareText);
+   * analyzer.analyzePrepared(answer, question) // → [BANK_ACCOUNT over 1234567]
+   */
+  analyzePrepared(prepared: MappedText, preceding?: MappedText): Finding[] {
+    const text = prepared.original;
+    if (text.length === 0) return [];
     const view = prepared.text;
     // The previous utterance, as analysis text, ends with a line break so that nothing spans the two.
-    const before = options.precedingText ? `${this.prepare(options.precedingText).text.slice(-PRECEDING_CHARS)}\n` : "";
+    const before = preceding && preceding.original.length > 0 ? `${preceding.text.slice(-PRECEDING_CHARS)}\n` : "";
     const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
     const nlp: NlpArtifacts = { tokens: this.needsTokens ? getTokenizer().tokenize(view) : [] };
@@ -117,23 +129,11 @@ export class Analyzer {
     return resolveOverlaps(findings, this.config.overlapStrategy);
   }
 
-  /**
-   * Utterances are analysed in order and each is the next one's preceding text: keeping the last two
-   * prepared texts saves preparing every utterance twice.
-   */
-  private prepare(text: string): MappedText {
-    const hit = this.prepared.find((p) => p.text === text);
-    if (hit) return hit.mapped;
-    const mapped = prepareText(text);
-    this.prepared = [{ text, mapped }, ...this.prepared].slice(0, 2);
-    return mapped;
-  }
-
   /** Patterns and finders over this utterance, plus answers to the previous one. */
   private candidates(recognizer: Recognizer, view: string, before: string, nlp: NlpArtifacts): Candidate[] {
     const own = runPatterns(recognizer, view, nlp);
     if (!recognizer.findAnswer || before.length === 0) return own;
-    return [...own, ...recognizer.findAnswer(before, view)];
+    return [...own, ...recognizer.findAnswer(before, view, nlp)];
   }
 
   private score(
@@ -198,7 +198,7 @@ export class Analyzer {
 
   private findLabels(view: string): LabelHit[] {
     const hits: LabelHit[] = [];
-    for (const m of view.matchAll(this.labelRegex)) {
+    for (const m of this.labelWords.matchAll(view)) {
       hits.push({ start: m.index, end: m.index + m[0].length, owners: this.labelOwners.get(m[0].toLowerCase()) ?? new Set() });
     }
     return hits;
@@ -222,10 +222,8 @@ function withCorrection(candidate: Candidate, view: string): Candidate[] {
   return [candidate, { ...candidate, start: end - value.length, end, patternName: `${candidate.patternName}-correction`, canonical: undefined }];
 }
 
-function optionalRegex(words: readonly string[]): RegExp | undefined {
-  if (words.length === 0) return undefined;
-  const global = wordsRegex(words);
-  return new RegExp(global.source, "i");
+function optionalMatcher(words: readonly string[]): WordsMatcher | undefined {
+  return words.length === 0 ? undefined : new WordsMatcher(words);
 }
 
 /** Normalised, separator-free form used to compare values (allow-list, default canonical form). */

@@ -1,5 +1,5 @@
 import type { Candidate } from "./recognizer.js";
-import { wordsRegex } from "./labels.js";
+import { WordsMatcher } from "./labels.js";
 
 /**
  * Finds values that follow a label word: `会員番号は、えっと、A1234567です` → `A1234567`.
@@ -36,7 +36,7 @@ const CONNECTIVE = /(?:(?:is|was|will be|no\.?)\s+|[=:#]\s*)/iy;
  * // → [{ start: 5, end: 11, score: 0.8, patternName: "id" }]
  */
 export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => Candidate[] {
-  const labelRegex = wordsRegex(spec.labels, { wholeKatakana: true });
+  const labelWords = new WordsMatcher(spec.labels, { wholeKatakana: true });
   const valueRegex = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
   const maxGap = spec.maxGap ?? 16;
   const loose = spec.loosePattern ? new RegExp(spec.loosePattern.source, "g") : undefined;
@@ -47,7 +47,7 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
       const value = firstShapedValue(text, end, end + maxGap, valueRegex, spec, label[0]);
       if (value) out.push({ ...value, score: value.score - FAR_PENALTY, patternName: `${spec.patternName}-loose` });
     }
-    for (const label of text.matchAll(labelRegex)) {
+    for (const label of labelWords.matchAll(text)) {
       const end = label.index + label[0].length;
       const near = valueAt(text, end, maxGap, valueRegex, spec, label[0]);
       if (near) {
@@ -78,13 +78,14 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
  * labelledAnswerFinder(spec)("会員番号をお願いします。", "えっと、A1234567です") // → A1234567
  */
 export function labelledAnswerFinder(spec: LabelledValueSpec): (question: string, answer: string) => Candidate[] {
-  const labelRegex = new RegExp(
-    [wordsRegex(spec.labels, { wholeKatakana: true }).source, ...(spec.loosePattern ? [spec.loosePattern.source] : [])].join("|"),
-    "i",
-  );
+  const labelWords = new WordsMatcher(spec.labels, { wholeKatakana: true });
+  const loose = spec.loosePattern ? new RegExp(spec.loosePattern.source, "i") : undefined;
   const value = new RegExp(spec.value.source, spec.value.flags.replace("g", "") + "y");
   return (question, answer) => {
-    const label = labelRegex.exec(question);
+    // The leftmost label or loose phrase; a label wins where both start (it comes first in the alternation).
+    const word = labelWords.first(question);
+    const phrase = loose?.exec(question) ?? null;
+    const label = word && (!phrase || word.index <= phrase.index) ? word : phrase;
     if (!label) return [];
     // An answer may open with words ("Added you! Mine is …", "えっと、カードの裏に、…").
     const candidate = firstShapedValue(answer, 0, ANSWER_GAP, value, spec, label[0]);

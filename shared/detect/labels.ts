@@ -33,6 +33,56 @@ export function wordsRegex(words: readonly string[], { wholeKatakana = false } =
   return new RegExp(alternatives.join("|"), "gi");
 }
 
+/**
+ * The words of `wordsRegex`, found fast. Hundreds of alternatives that each open with a lookbehind keep V8 from
+ * skipping ahead, so it tries every word at every position; a plain alternation of the bare words is scanned
+ * quickly. The bare words say where a match may start (each match of the full regex starts with one of them),
+ * the full regex, anchored there, decides: the matches are exactly those of `text.matchAll(wordsRegex(words))`.
+ *
+ * @example
+ * wordsMatcher(["ID", "会員番号"]).matchAll("会員番号はIDEAのID")[1]?.index // 10 (not the ID inside IDEA)
+ */
+export class WordsMatcher {
+  private readonly anchored: RegExp;
+  private readonly bare: RegExp | undefined;
+
+  constructor(words: readonly string[], options: { wholeKatakana?: boolean } = {}) {
+    this.anchored = new RegExp(wordsRegex(words, options).source, "iy");
+    const unique = [...new Set(words)].filter((w) => w.length > 0);
+    this.bare = unique.length > 0 ? new RegExp(unique.map(escapeRegex).join("|"), "gi") : undefined;
+  }
+
+  /** Every match, left to right and not overlapping. */
+  matchAll(text: string): RegExpExecArray[] {
+    const out: RegExpExecArray[] = [];
+    for (let match = this.next(text, 0); match; match = this.next(text, match.index + match[0].length)) out.push(match);
+    return out;
+  }
+
+  /** The leftmost match. */
+  first(text: string): RegExpExecArray | null {
+    return this.next(text, 0);
+  }
+
+  test(text: string): boolean {
+    return this.next(text, 0) !== null;
+  }
+
+  private next(text: string, from: number): RegExpExecArray | null {
+    if (!this.bare) return null;
+    for (let at = from; at <= text.length; ) {
+      this.bare.lastIndex = at;
+      const hint = this.bare.exec(text);
+      if (!hint) return null;
+      this.anchored.lastIndex = hint.index;
+      const match = this.anchored.exec(text);
+      if (match) return match;
+      at = hint.index + 1;
+    }
+    return null;
+  }
+}
+
 /** Labels of values that are not PII: a number after these is an order, a model, a price, a version. */
 export const NON_PII_LABELS: readonly string[] = [
   "注文番号", "ご注文番号", "オーダー番号", "注文ID", "注文No", "受注番号", "Order", "order number", "order ID",

@@ -72,8 +72,11 @@ export interface Recognizer {
    * by what it is, not by how it looks (policy rule 8).
    */
   readonly labels?: readonly string[];
-  /** Finds the value an utterance gives in answer to the previous one (its question names the label). */
-  readonly findAnswer?: (question: string, answer: string) => Candidate[];
+  /**
+   * Finds the value an utterance gives in answer to the previous one (its question names the label). `nlp` is
+   * the answer's, as `find` gets it, so that a finder reading tokens does not tokenize the answer again.
+   */
+  readonly findAnswer?: (question: string, answer: string, nlp?: NlpArtifacts) => Candidate[];
   /** Shapes that cannot be anything else (an e-mail address) ignore other types' labels. */
   readonly selfEvident?: boolean;
   /** true → score raised to `validatedScore`; false → dropped; undefined → unchanged. */

@@ -91,17 +91,19 @@ function atBoundary(view: string, start: number, end: number): boolean {
 /**
  * Adds the repeats of known values to each utterance's findings, keeping them non-overlapping.
  *
+ * The utterances come prepared (`prepareText`), as the analyzer read them; findings are in their original offsets.
+ *
  * @example
- * addRepeats(["携帯は090-1234-5678です", "09012345678ですね"], [[phone], []])
+ * addRepeats(["携帯は090-1234-5678です", "09012345678ですね"].map(prepareText), [[phone], []])
  * // → [[phone], [PHONE over 09012345678]]
  */
 export function addRepeats(
-  texts: readonly string[],
+  views: readonly MappedText[],
   findings: readonly (readonly Finding[])[],
   options: RepeatOptions = DEFAULT_REPEAT_OPTIONS,
   seeds: readonly KnownValue[] = [],
 ): Finding[][] {
-  const views: MappedText[] = texts.map((t) => prepareText(t));
+  const texts = views.map((view) => view.original);
   const known: Array<{ skeleton: string; finding: Finding; utterance: number; namePart?: boolean }> = [];
   for (const seed of seeds) {
     const skeleton = skeletonOf(prepareText(seed.surface).text).chars;

@@ -1,3 +1,4 @@
+import { prepareText } from "../text/analysis-text.js";
 import type { Analyzer } from "./analyze.js";
 import type { Finding } from "./finding.js";
 import { addRepeats, DEFAULT_REPEAT_OPTIONS, type KnownValue, type RepeatOptions } from "./repeats.js";
@@ -16,6 +17,8 @@ export function analyzeConversation(
   repeatOptions: RepeatOptions = DEFAULT_REPEAT_OPTIONS,
   known: readonly KnownValue[] = [],
 ): Finding[][] {
-  const own = texts.map((text, i) => analyzer.analyze(text, i > 0 ? { precedingText: texts[i - 1]! } : {}));
-  return addRepeats(texts, own, repeatOptions, known);
+  // Each utterance is prepared once: for its own analysis, as the next one's preceding text, and for the repeats.
+  const views = texts.map((text) => prepareText(text));
+  const own = views.map((view, i) => analyzer.analyzePrepared(view, views[i - 1]));
+  return addRepeats(views, own, repeatOptions, known);
 }

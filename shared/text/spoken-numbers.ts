@@ -63,6 +63,15 @@ const READINGS: Reading[] = [
   { surface: "プラス", out: "+", script: "plus" as const, weak: false, lookalike: false },
   ...SYMBOLS.map(([surface, out]) => ({ surface, out, script: "symbol" as const, weak: false, lookalike: false })),
 ].sort((a, b) => b.surface.length - a.surface.length); // longest first: きゅう before く, シー before シ
+/** READINGS by first character, longest first: every position of every utterance is looked up. */
+const READINGS_BY_FIRST = new Map<string, Reading[]>();
+for (const r of READINGS) READINGS_BY_FIRST.set(r.surface[0]!, [...(READINGS_BY_FIRST.get(r.surface[0]!) ?? []), r]);
+const NO_READINGS: readonly Reading[] = [];
+
+/** The readings that may start at `at`, longest first. */
+function readingsAt(text: string, at: number): readonly Reading[] {
+  return READINGS_BY_FIRST.get(text[at] ?? "") ?? NO_READINGS;
+}
 
 /** Words between the characters of one item: separators, hesitation fillers, spoken hyphens. */
 const GAP_WORDS = [
@@ -106,7 +115,7 @@ function readingAt(text: string, at: number): Reading | undefined {
   const latin = /[A-Za-z]/.test(text[at] ?? "") && !/[A-Za-z]/.test(text[at - 1] ?? "") ? LATIN_RUN.exec(text) : null;
   if (latin && !LATIN_WORDS.has(latin[0].toUpperCase())) return { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false };
   if (latin) return undefined;
-  for (const r of READINGS) if (text.startsWith(r.surface, at)) return r;
+  for (const r of readingsAt(text, at)) if (text.startsWith(r.surface, at)) return r;
   return undefined;
 }
 
@@ -114,7 +123,7 @@ function readingAt(text: string, at: number): Reading | undefined {
 function katakanaWordDecomposes(text: string, at: number): boolean {
   let i = at;
   while (i < text.length && KATAKANA.test(text[i]!)) {
-    const r = READINGS.find((x) => (x.script === "kana-letter" || x.script === "kana-digit" || x.script === "plus" || x.script === "symbol") && text.startsWith(x.surface, i));
+    const r = readingsAt(text, i).find((x) => (x.script === "kana-letter" || x.script === "kana-digit" || x.script === "plus" || x.script === "symbol") && text.startsWith(x.surface, i));
     if (!r) return false;
     i += r.surface.length;
   }
@@ -245,6 +254,7 @@ function isTyped(run: Run): boolean {
 export function rewriteSpokenDigits(input: MappedText): MappedText {
   const text = input.text;
   const out = new MappedTextBuilder(input);
+  let rewritten = false;
   let copied = 0;
   let i = 0;
   while (i < text.length) {
@@ -262,6 +272,7 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
     if (acceptRun(run, text) && !isTyped(run)) {
       out.copy(copied, runStart);
       emitRun(out, run);
+      rewritten = true;
       copied = runEnd;
       i = runEnd;
     } else {
@@ -269,6 +280,8 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
       i = run.tokens[0]!.end;
     }
   }
+  // Most utterances hold no spoken item: the input is the result, no need to copy it unit by unit.
+  if (!rewritten) return input;
   out.copy(copied, text.length);
   return out.build();
 }

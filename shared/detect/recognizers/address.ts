@@ -518,7 +518,18 @@ function roomAnswers(text: string): Candidate[] {
  */
 function asksAddress(question: string): boolean {
   if (ASKS_ADDRESS.test(question)) return true;
+  // Every address findAddresses reports without needing context has a number chain or a Kyoto direction:
+  // without either, the question is not tokenized (this runs for every utterance that follows another).
+  if (!KYOTO_DIRECTION.test(question) && !hasNumberChain(question)) return false;
   return findAddresses(question, getTokenizer().tokenize(question), "text").some((c) => !c.requiresContext);
+}
+
+/** Whether a number chain (丁目, 番地, 1-2-3 …) starts anywhere in `text`: what findAddresses builds on. */
+function hasNumberChain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (readNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
+  }
+  return false;
 }
 
 /**
@@ -532,8 +543,8 @@ export const addressRecognizer: Recognizer = {
   entity: "ADDRESS",
   description: "住所: prefecture/city to 丁目・番地・号, building and room; partial answers to address questions",
   find: (text: string, nlp: NlpArtifacts) => [...findAddresses(text, nlp.tokens, "text"), ...findEnglish(text)],
-  findAnswer: (question, answer) =>
-    asksAddress(question) ? [...findAddresses(answer, getTokenizer().tokenize(answer), "answer"), ...roomAnswers(answer)] : [],
+  findAnswer: (question, answer, nlp) =>
+    asksAddress(question) ? [...findAddresses(answer, nlp?.tokens ?? getTokenizer().tokenize(answer), "answer"), ...roomAnswers(answer)] : [],
   needsTokens: true,
   context: {
     words: ["住所", "所在地", "届け先", "送り先", "送付先", "配送先", "郵送先", "発送先", "設置先", "移転先", "転居先", "引っ越し先", "番地", "〒", "郵便番号", "address"],

@@ -1,4 +1,4 @@
-import { wordsRegex } from "../labels.js";
+import { WordsMatcher } from "../labels.js";
 import type { Candidate, Recognizer } from "../recognizer.js";
 import { findDates, type DateMatch } from "./dates.js";
 
@@ -9,7 +9,7 @@ const BIRTH_LABELS = [
 ];
 /** Verbs of being born: they link to a date only through a topic (お生まれは…, born in …). */
 const BIRTH_VERBS = ["生まれ", "産まれ", "うまれ", "born"];
-const BIRTH_WORD = wordsRegex([...BIRTH_LABELS, ...BIRTH_VERBS]);
+const BIRTH_WORD = new WordsMatcher([...BIRTH_LABELS, ...BIRTH_VERBS]);
 const VERB_WORD = /^(?:生まれ|産まれ|うまれ)$/;
 const WINDOW = 30;
 
@@ -53,7 +53,7 @@ const APPOSITION = /^\s?(?:は|が|の|:|：|、|\s)*\s?$/;
 /** Whether the nearest birth word before the date (within the window) names it. */
 function labelledBefore(text: string, date: DateMatch, dates: readonly DateMatch[]): boolean {
   let word: RegExpMatchArray | undefined;
-  for (const m of text.slice(Math.max(0, date.start - WINDOW - 20), date.start).matchAll(BIRTH_WORD)) word = m;
+  for (const m of BIRTH_WORD.matchAll(text.slice(Math.max(0, date.start - WINDOW - 20), date.start))) word = m;
   if (!word) return false;
   const wordEnd = Math.max(0, date.start - WINDOW - 20) + word.index! + word[0].length;
   const gap = text.slice(wordEnd, date.start);
@@ -101,7 +101,7 @@ function findBirthDates(text: string): Candidate[] {
 
 /** A question about a birth date: its birth word is not part of an event (誕生日会はいつ…). */
 function asksBirthDate(question: string): boolean {
-  return [...question.matchAll(BIRTH_WORD)].some((m) => !EVENT_COMPOUND.test(question.slice(m.index + m[0].length)));
+  return BIRTH_WORD.matchAll(question).some((m) => !EVENT_COMPOUND.test(question.slice(m.index + m[0].length)));
 }
 
 /** How far apart the dates of one answer may be (私が…で、今三十八です。妻が…で、八九年六月二日…). */

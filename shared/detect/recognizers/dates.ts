@@ -211,6 +211,22 @@ const SHAPES: readonly Shape[] = [
  * findDates("昭和五十八年の、えー、十一月二十日生まれ") // → [{ start: 0, end: 17, parts: "ymd", year: 1983, ... }]
  */
 export function findDates(text: string): DateMatch[] {
+  const hit = recentDates.find((r) => r.text === text);
+  if (hit) return [...hit.dates];
+  const dates = datesIn(text);
+  recentDates.unshift({ text, dates });
+  if (recentDates.length > RECENT_TEXTS) recentDates.pop();
+  return [...dates];
+}
+
+/**
+ * The dates of the last few texts: the age and birth-date recognizers read each utterance, and the question
+ * before it, in turn (up to three times each).
+ */
+const recentDates: Array<{ readonly text: string; readonly dates: readonly DateMatch[] }> = [];
+const RECENT_TEXTS = 4;
+
+function datesIn(text: string): DateMatch[] {
   const all: DateMatch[] = [];
   for (const shape of SHAPES) {
     for (const m of text.matchAll(shape.regex)) {

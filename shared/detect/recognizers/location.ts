@@ -91,9 +91,9 @@ export const locationRecognizer: Recognizer = {
   description: "Places tied to a person: hometown, residence, moves (IPADIC 地域 + context)",
   find: findLocations,
   // ハノイです！ after ご出身は？: the first place of an answer to where someone lives or comes from.
-  findAnswer: (question, answer) => {
+  findAnswer: (question, answer, nlp) => {
     if (!ASKS_PLACE.test(question)) return [];
-    const span = placeSpans(getTokenizer().tokenize(answer)).find((s) => s.start < 12);
+    const span = placeSpans(nlp?.tokens ?? getTokenizer().tokenize(answer)).find((s) => s.start < 12);
     return span ? [{ start: span.start, end: span.end, score: 0.75, patternName: "answered-place", labelBound: true }] : [];
   },
   needsTokens: true,

@@ -69,8 +69,11 @@ function context(text: string, start: number, end: number): { tied: boolean; pro
   return { tied: TIED.test(window), provided: PROVIDED.test(window) };
 }
 
+/** Built once: isProvider runs for every organisation candidate. */
+const LEGAL_EDGES = new RegExp(`^(?:${LEGAL})|(?:${LEGAL})$`, "gu");
+
 function isProvider(surface: string): boolean {
-  const bare = surface.replace(new RegExp(`^(?:${LEGAL})|(?:${LEGAL})$`, "gu"), "").trim();
+  const bare = surface.replace(LEGAL_EDGES, "").trim();
   return PROVIDERS.has(surface) || PROVIDERS.has(bare);
 }
 
@@ -238,9 +241,9 @@ export const organizationRecognizer: Recognizer = {
   description: "Employers, schools, hospitals: legal forms, institution suffixes, IPADIC 組織, agents' companies",
   find: findOrganizations,
   // しらさぎ信用金庫です。 after お勤め先は？: the organisation an answer names first is the one asked for.
-  findAnswer: (question, answer) => {
+  findAnswer: (question, answer, nlp) => {
     if (!ASKS_ORGANIZATION.test(question)) return [];
-    const tokens = getTokenizer().tokenize(answer);
+    const tokens = nlp?.tokens ?? getTokenizer().tokenize(answer);
     const found = findOrganizations(answer, { tokens }).filter((c) => c.start < 12);
     if (found.length > 0) return found.map((c) => ({ ...c, score: Math.max(c.score, 0.85), patternName: `${c.patternName}-answer` }));
     const run = /^(?:はい[、,]?\s?|えー[、,]?\s?|あ[、,]\s?)*(?<org>[\p{Script=Han}\u30A1-\u30FA\u30FC\u3041-\u3096A-Za-z0-9・&]{2,20}?)(?=です|でございます|に勤め|で働|[。、]|$)/u.exec(answer);

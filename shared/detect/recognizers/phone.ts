@@ -19,8 +19,13 @@ function gluedToLetters(text: string, start: number, end: number): boolean {
   );
 }
 
+/** Every digit libphonenumber reads (ASCII, full-width, Arabic-Indic): a text without one holds no number. */
+const ANY_DIGIT = /[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]/;
+
 function findPhones(text: string): Candidate[] {
   const out: Candidate[] = [];
+  // Most utterances have no digit at all; libphonenumber's matcher is costly even then.
+  if (!ANY_DIGIT.test(text)) return out;
   for (const found of findPhoneNumbersInText(text, { defaultCountry: "JP" })) {
     if (gluedToLetters(text, found.startsAt, found.endsAt)) continue;
     out.push({
