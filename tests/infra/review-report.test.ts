@@ -17,11 +17,11 @@ describe("review report", () => {
   it("is not deployed unless reviewReport=true", () => {
     // Assess
     expect(synth.stack.reviewReport).toBeUndefined();
-    synth.template.resourceCountIs("AWS::Lambda::Function", 3 + 1);
+    synth.template.resourceCountIs("AWS::Lambda::Function", 3 + 1 + 1); // pipeline functions, the bucket-notification handler, the release function
     expect(Object.keys(synth.template.findOutputs("ReviewReportFunctionName"))).toEqual([]);
 
     expect(enabled.stack.reviewReport).toBeDefined();
-    enabled.template.resourceCountIs("AWS::Lambda::Function", 4 + 1);
+    enabled.template.resourceCountIs("AWS::Lambda::Function", 4 + 1 + 1); // with the review-report function
     expect(Object.keys(enabled.template.findOutputs("ReviewReportFunctionName"))).toEqual(["ReviewReportFunctionName"]);
   });
 
