@@ -7,7 +7,7 @@ import { ConfigError } from "../shared/errors.js";
 import { InputFormatSchema, type InputFormat } from "../shared/formats/index.js";
 import { KeepFormatEncodingSchema, keepFormatOutputs } from "../shared/keep-format.js";
 import { type ExtraOutputs, outputKeys, processObject } from "../shared/pipeline.js";
-import { RoleSchema, type Role } from "../shared/schema/conversation.js";
+import { parseRoleSpec, type Role } from "../shared/schema/conversation.js";
 import { loadAnalyzerConfig, loadPolicy, loadSecrets } from "./load-config.js";
 import { LocalFolderStorage } from "./local-storage.js";
 import { ProgressBar } from "./progress.js";
@@ -90,16 +90,9 @@ export function parseFormat(value: string): InputFormat {
 
 /** `--roles spk_0=agent,spk_1=customer` → speaker → role. */
 export function parseRoles(spec: string): Record<string, Role> {
-  const map: Record<string, Role> = {};
-  for (const pair of spec.split(",").filter((p) => p.trim() !== "")) {
-    const [speaker, role] = pair.split("=").map((s) => s.trim());
-    const parsed = RoleSchema.safeParse(role);
-    if (!speaker || !parsed.success) {
-      throw new ConfigError(`--roles expects speaker=role pairs with roles ${RoleSchema.options.join(", ")}; got "${pair}"`);
-    }
-    map[speaker] = parsed.data;
-  }
-  return map;
+  const parsed = parseRoleSpec(spec);
+  if (!parsed.ok) throw new ConfigError(`--roles ${parsed.message}`);
+  return parsed.roles;
 }
 
 /**

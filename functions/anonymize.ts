@@ -72,6 +72,7 @@ export function createAnonymizeHandler(dependencies: AnonymizeDependencies = {})
     // (retried, then the DLQ), only a problem with the input itself is quarantined.
     const result = await processObject(object.key, storage, engine, {
       maxInputBytes: env.TOKUMEI_MAX_INPUT_MB * 2 ** 20,
+      ...(env.TOKUMEI_ROLES ? { parse: { roleMap: env.TOKUMEI_ROLES } } : {}),
       // The dataset partition (dt) comes from the event, so a redelivery after midnight overwrites its files.
       partitionTime: new Date(object.eventTime),
       ...(externalSource ? { externalSource } : {}),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseRoleSpec } from "../shared/schema/conversation.js";
 
 /**
  * Configuration of the tokumei stack, read from CDK context (`cdk.json` → `context`, or `-c key=value` on the
@@ -56,6 +57,14 @@ export const TokumeiConfigSchema = z.object({
   maxSpeakerLabels: integer(2, 30).default(2),
   /** Channel identification instead of diarization, for stereo recordings with one party per channel. */
   channelIdentification: booleanish.default(false),
+  /**
+   * Roles of transcript speakers (TOKUMEI_ROLES of the anonymizer): with diarization spk_0 is who speaks first,
+   * in a call centre the agent who answers; with channel identification ch_0 is the agent's channel.
+   */
+  roles: z
+    .string()
+    .refine((spec) => parseRoleSpec(spec).ok, "roles must be speaker=role pairs, e.g. spk_0=agent,spk_1=customer")
+    .default("spk_0=agent,spk_1=customer,ch_0=agent,ch_1=customer"),
   /** Amazon Comprehend DetectEntities as an extra signal (grants comprehend:DetectEntities/BatchDetectEntities). */
   comprehend: booleanish.default(false),
   /** Alias of the customer-managed KMS key that encrypts buckets, queues, logs and the secret. */

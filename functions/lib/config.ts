@@ -1,6 +1,7 @@
 import { type ComprehendClient } from "@aws-sdk/client-comprehend";
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
+import { parseRoleSpec } from "../../shared/schema/conversation.js";
 import { parsePolicy, policyNeedsKey } from "../../shared/anonymize/policy.js";
 import type { ExternalEntitySource } from "../../shared/detect/external-source.js";
 import { createEngine, type Engine } from "../../shared/engine.js";
@@ -34,6 +35,17 @@ export const AnonymizeEnvSchema = z.object({
   TOKUMEI_POLICY: z.string().optional(),
   TOKUMEI_HMAC_SECRET_ARN: Name.optional(),
   TOKUMEI_COMPREHEND: Flag,
+  /** Speaker label → role for transcripts (spk_0=agent,spk_1=customer,ch_0=agent…); chats carry their own. */
+  TOKUMEI_ROLES: z
+    .string()
+    .optional()
+    .transform((spec, ctx) => {
+      if (spec === undefined) return undefined;
+      const parsed = parseRoleSpec(spec);
+      if (parsed.ok) return parsed.roles;
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }),
   /** Larger inputs are quarantined with a clear reason rather than exhausting the function's memory. */
   TOKUMEI_MAX_INPUT_MB: z.coerce.number().positive().max(10_240).default(256),
 });

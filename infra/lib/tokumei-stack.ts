@@ -79,6 +79,7 @@ export class TokumeiStack extends Stack {
       entry: FUNCTION_ENTRIES.anonymize,
       mode: config.mode,
       comprehend: config.comprehend,
+      roles: config.roles,
       memorySize: config.anonymizeMemoryMb,
       timeout: Duration.seconds(config.anonymizeTimeoutSeconds),
       batchSize: config.anonymizeBatchSize,

@@ -8,6 +8,24 @@ import { z } from "zod";
 export const RoleSchema = z.enum(["agent", "customer", "user", "assistant", "teacher", "student", "system", "unknown"]);
 export type Role = z.infer<typeof RoleSchema>;
 
+/**
+ * A speaker → role map written as `speaker=role` pairs (the CLI's --roles, the function's TOKUMEI_ROLES).
+ * Returns an error message naming the bad pair (the spec is configuration, never conversation text).
+ *
+ * @example
+ * parseRoleSpec("spk_0=agent,spk_1=customer"); // { ok: true, roles: { spk_0: "agent", spk_1: "customer" } }
+ */
+export function parseRoleSpec(spec: string): { ok: true; roles: Record<string, Role> } | { ok: false; message: string } {
+  const roles: Record<string, Role> = {};
+  for (const pair of spec.split(",").filter((p) => p.trim() !== "")) {
+    const [speaker, role] = pair.split("=").map((part) => part.trim());
+    const parsed = RoleSchema.safeParse(role);
+    if (!speaker || !parsed.success) return { ok: false, message: `expects speaker=role pairs with roles ${RoleSchema.options.join(", ")}; got "${pair}"` };
+    roles[speaker] = parsed.data;
+  }
+  return { ok: true, roles };
+}
+
 export const UtteranceSchema = z.object({
   /** 0-based position in the conversation. */
   index: z.number().int().nonnegative(),

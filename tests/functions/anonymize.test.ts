@@ -307,6 +307,29 @@ describe("anonymize handler: failures", () => {
     expect(emittedMetrics(output.json())).toEqual([{ name: "QuarantinedFiles", value: 1, dimensions: {} }]);
   });
 
+  it("gives transcript speakers their roles from TOKUMEI_ROLES", async () => {
+    // Prepare: the diarized sales call as Transcribe wrote it
+    s3.on(GetObjectCommand).resolves({ Body: objectBody(readEvent("conversations/sales-call-diarized.json")) });
+    s3.on(PutObjectCommand).resolves({});
+
+    // Act
+    const response = await handlerWith({ ...ENV, TOKUMEI_ROLES: "spk_0=agent,spk_1=customer" })(getTestEvent("sqs-s3-put-transcript"));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const rows = putBody(outputKeys(TRANSCRIPT_SAMPLE.key).utterances).trim().split("\n").map((line) => JSON.parse(line) as { speaker: string; role?: string });
+    expect(new Set(rows.map((r) => `${r.speaker}=${r.role}`))).toEqual(new Set(["spk_0=agent", "spk_1=customer"]));
+  });
+
+  it("refuses to start with a TOKUMEI_ROLES that is not speaker=role pairs, failing the batch (nothing lost)", async () => {
+    // Act
+    const act = handlerWith({ ...ENV, TOKUMEI_ROLES: "spk_0=boss" })(getTestEvent("sqs-s3-put-chat"));
+
+    // Assess
+    await expect(act).rejects.toThrow(/TOKUMEI_ROLES/);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
   it("reports a throttled GetObject as that message's failure and still processes the others", async () => {
     // Prepare
     s3.on(GetObjectCommand, { Key: CHAT_SAMPLE.key }).resolves({ Body: objectBody(CHAT) });

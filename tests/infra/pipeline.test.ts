@@ -70,13 +70,14 @@ describe("pipeline", () => {
         TOKUMEI_HMAC_SECRET_ARN: { Ref: logicalId(synth.stack.anonymizer.hmacSecret) },
         TOKUMEI_KUROMOJI_DICT: "/var/task/dict",
         TOKUMEI_COMPREHEND: "false",
+        TOKUMEI_ROLES: "spk_0=agent,spk_1=customer,ch_0=agent,ch_1=customer",
         NODE_OPTIONS: "--enable-source-maps",
       });
     });
 
     it("pass mode, speaker settings and Comprehend from context", () => {
       // Act
-      const custom = synthesize({ mode: "pseudonymize", maxSpeakerLabels: "5", channelIdentification: "true", comprehend: "true" });
+      const custom = synthesize({ mode: "pseudonymize", maxSpeakerLabels: "5", channelIdentification: "true", comprehend: "true", roles: "ch_1=agent,ch_0=customer" });
 
       // Assess
       const variables = (construct: Parameters<typeof logicalId>[0]) => custom.template.toJSON().Resources[logicalId(construct)].Properties.Environment.Variables;
@@ -84,7 +85,12 @@ describe("pipeline", () => {
       expect(variables(custom.stack.anonymizer.anonymize.function)).toMatchObject({
         TOKUMEI_POLICY: JSON.stringify({ mode: "pseudonymize" }),
         TOKUMEI_COMPREHEND: "true",
+        TOKUMEI_ROLES: "ch_1=agent,ch_0=customer",
       });
+    });
+
+    it("refuses a roles setting that is not speaker=role pairs", () => {
+      expect(() => synthesize({ roles: "spk_0=boss" })).toThrow(/roles must be speaker=role pairs/);
     });
   });
 

@@ -26,6 +26,8 @@ export interface AnonymizerProps {
   readonly mode: "mask" | "pseudonymize";
   /** Amazon Comprehend as an extra entity source. */
   readonly comprehend: boolean;
+  /** Speaker label → role pairs for transcripts (TOKUMEI_ROLES). */
+  readonly roles: string;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly batchSize: number;
@@ -73,6 +75,7 @@ export class Anonymizer extends Construct {
         TOKUMEI_HMAC_SECRET_ARN: this.hmacSecret.secretArn,
         TOKUMEI_KUROMOJI_DICT: KUROMOJI_DICT_PATH,
         TOKUMEI_COMPREHEND: String(props.comprehend),
+        TOKUMEI_ROLES: props.roles,
       },
     });
     const role = this.anonymize.role;
