@@ -103,6 +103,14 @@ function companyBefore(text: string, tokens: readonly Token[], no: number): { st
   return { start, end, name: text.slice(start, end), run: tokens.slice(first, k + 1) };
 }
 
+/** A word kuromoji does not know, glued to its desk (ソラネットサポートセンター): the company is what precedes the desk. */
+const GLUED_DESK = /^(?<name>[\u30A1-\u30FA\u30FC\p{Script=Han}A-Za-z0-9]{2,}?)(?:カスタマーサポートセンター|サポートセンター|カスタマーセンター|お客様センター|コールセンター|サポートデスク|ヘルプデスク|受付センター|営業部)$/u;
+function gluedDesk(t: Token): { start: number; end: number; name: string; run: Token[] } | undefined {
+  if (t.known) return undefined;
+  const name = GLUED_DESK.exec(t.surface)?.groups?.["name"];
+  return name ? { start: t.start, end: t.start + name.length, name, run: [t] } : undefined;
+}
+
 /** The company before an agent's self-introduction: "<company>[department]の<person>と申します/でございます/です". */
 function agentCompanies(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
@@ -114,7 +122,7 @@ function agentCompanies(text: string, tokens: readonly Token[]): Candidate[] {
     const strong = /^(?:\p{Script=Han}{0,2})(?:と申します|でございます|と言います|といいます)/u.test(after);
     const weak = /^(?:です|でした)/.test(after) && person.pos2 === "人名";
     if (!strong && !weak) continue;
-    const company = companyBefore(text, tokens, i);
+    const company = companyBefore(text, tokens, i) ?? gluedDesk(tokens[i - 1]!);
     if (!company || !company.run.some(nameLike) || GENERIC.test(company.name) || isProvider(company.name)) continue;
     out.push({ start: company.start, end: company.end, score: 0.8, patternName: "agent-company", labelBound: true });
   }
