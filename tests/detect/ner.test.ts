@@ -56,6 +56,9 @@ describe.each<[string, Row[]]>([
       ["総合病院に勤めています", []], // one ordinary compound is not a name
       ["お電話ありがとうございます。ソラネットサポートセンターの中村です。", [["ORGANIZATION", "ソラネット"], ["PERSON", "中村"]]],
       ["お電話ありがとうございます。カスタマーサポートセンターの中村です。", [["PERSON", "中村"]]],
+      ["I go to Shirakaba Gakuin High School in Sapporo.", [["ORGANIZATION", "Shirakaba Gakuin High School"]]],
+      ["She works at Minato General Hospital.", [["ORGANIZATION", "Minato General Hospital"]]],
+      ["The High School is closed", []],
       ["ほんとうにすみませんでした", []],
       ["みずなみ銀行 関内支店\n普通 5518034\nリ ウェイ", [["BANK_ACCOUNT", "5518034"], ["PERSON", "リ ウェイ"]]],
       ["あ、情シスのジョーンズから聞いてます", [["PERSON", "ジョーンズ"]]],

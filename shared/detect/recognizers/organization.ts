@@ -187,10 +187,17 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     const start = m.index + m[0].length - org.length - 1;
     push(start, start + org.length, 0.8, "bracketed-affiliation");
   }
+  // Shirakaba Gakuin High School, Minato Clinic: capitalised words before an English institution word.
+  for (const m of text.matchAll(ENGLISH_INSTITUTION)) {
+    const attended = /(?:go(?:es)? to|went to|attend(?:s|ed)?|work(?:s|ed)? (?:at|for)|stud(?:y|ies|ied) at|graduated from|student at|teach(?:es)? at)\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, m.index - 24), m.index));
+    if (!/^(?:The|A|An|My|Our|Your|Japanese|English|Public|Private|Local)\s/.test(m[0]) || attended) push(m.index, m.index + m[0].length, attended ? 0.8 : 0.55, "english-institution");
+  }
   for (const m of text.matchAll(ENGLISH_EMPLOYER)) {
-    const org = m.groups?.["org"];
-    if (!org) continue;
-    const start = m.index + m[0].length - org.length;
+    // A sentence's full stop is not part of the name (Inc. and Co. keep theirs: a letter run before the stop).
+    const found = m.groups?.["org"];
+    if (!found) continue;
+    const start = m.index + m[0].length - found.length;
+    const org = found.replace(/(?<=[a-z]{4,})\.$/, "");
     push(start, start + org.length, 0.8, "english-employer");
   }
   return out;
@@ -222,6 +229,7 @@ function affiliations(text: string, tokens: readonly Token[]): Candidate[] {
 
 /** 東亜データサービスに入って / で働いています: the name run right before an employment verb. */
 const EMPLOYMENT_AFTER = /^(?:に(?:勤め|勤務|入社|入って|就職|転職|在籍|通って|内定)|で(?:働|勤務|勤め)|の(?:社員|職員|正社員|契約社員|派遣社員|学生|生徒|研究室|者です))/;
+const ENGLISH_INSTITUTION = /(?<![A-Za-z])(?:[A-Z][A-Za-z&'-]+\s){1,4}(?:Junior High School|Senior High School|High School|Elementary School|School|University|College|Academy|Institute|Hospital|Clinic)(?![A-Za-z])/g;
 const ENGLISH_EMPLOYER = /(?:work(?:s|ing)? (?:for|at)|employed (?:at|by)|I'm with|joined|student at|studying at)\s+(?:the\s+)?(?<org>[A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})/g;
 
 function employers(text: string, tokens: readonly Token[]): Candidate[] {
