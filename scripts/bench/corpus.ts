@@ -1,6 +1,6 @@
-import { fileURLToPath } from "node:url";
 import type { Conversation } from "../../shared/schema/conversation.js";
-import { loadLabelledSets, type LabelledItem, type PiiType } from "../../tests/eval/devset.js";
+import type { LabelledItem, PiiType } from "../../tests/eval/devset.js";
+import { DEVSET_DIR, devsetConversations, type DevsetConversation } from "../../tests/helpers/devset-conversations.js";
 
 /**
  * The benchmark's corpus: Japanese conversations composed from the labelled dev set (tests/devset, all invented)
@@ -9,10 +9,6 @@ import { loadLabelledSets, type LabelledItem, type PiiType } from "../../tests/e
  * the conversations are shuffled. The same seed gives the same corpus, byte for byte.
  */
 
-export const DEVSET_DIR = fileURLToPath(new URL("../../tests/devset/", import.meta.url));
-
-/** Dev-set files without a conversation structure (one line each) are cut into conversations of this many lines. */
-const LOOSE_CONVERSATION_LINES = 20;
 /** What a speaker says before an utterance in a transcribed call (never inside a labelled value). */
 const FILLERS = ["えー、", "あの、", "えっと、", "あのー、", "まあ、", "はい、"];
 
@@ -31,33 +27,6 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-interface Template {
-  readonly id: string;
-  readonly source: Conversation["source"];
-  readonly items: readonly LabelledItem[];
-}
-
-/** Dev-set lines grouped back into their conversations (call-sales-01-003 → call-sales-01). */
-function templates(items: readonly LabelledItem[]): Template[] {
-  const groups = new Map<string, LabelledItem[]>();
-  for (const item of items) {
-    const key = /^(.*)-\d+$/.exec(item.id)?.[1] ?? item.id;
-    const group = groups.get(key) ?? [];
-    group.push(item);
-    groups.set(key, group);
-  }
-  const out: Template[] = [];
-  for (const [id, group] of groups) {
-    const threaded = /-\d+$/.test(id);
-    const size = threaded ? group.length : LOOSE_CONVERSATION_LINES;
-    for (let k = 0; k < group.length; k += size) {
-      const slice = group.slice(k, k + size);
-      out.push({ id: threaded ? id : `${id}-${k / size + 1}`, source: slice[0]!.style === "asr" ? "call" : "chat", items: slice });
-    }
-  }
-  return out;
 }
 
 /** Every labelled surface of the set, by type: the values a variation draws from. */
@@ -87,7 +56,7 @@ function vary(item: LabelledItem, pools: ReadonlyMap<PiiType, readonly string[]>
   return text;
 }
 
-function toConversation(template: Template, variant: number, texts: readonly string[]): Conversation {
+function toConversation(template: Pick<DevsetConversation, "id" | "source">, variant: number, texts: readonly string[]): Conversation {
   const call = template.source === "call";
   return {
     conversationId: `${template.id}-v${variant}`,
@@ -117,9 +86,8 @@ export interface Corpus {
  * buildCorpus({ minBytes: 2 * 1024 * 1024, seed: 20261123 }).chars // ≈ 720,000
  */
 export function buildCorpus({ minBytes, seed, devsetDir = DEVSET_DIR }: { minBytes: number; seed: number; devsetDir?: string }): Corpus {
-  const items = loadLabelledSets([devsetDir]);
-  const pools = valuePools(items);
-  const all = templates(items);
+  const all = devsetConversations(devsetDir);
+  const pools = valuePools(all.flatMap((c) => c.items));
   const random = seededRandom(seed);
   const conversations: Conversation[] = [];
   let bytes = 0;
@@ -166,7 +134,7 @@ export function longCalls(corpus: Corpus, chars: number, count: number): Convers
         length += u.text.length;
       }
     }
-    out.push(toConversation({ id: `long-call-${out.length + 1}`, source: "call", items: [] }, 0, texts));
+    out.push(toConversation({ id: `long-call-${out.length + 1}`, source: "call" }, 0, texts));
   }
   return out;
 }

@@ -99,7 +99,7 @@ export class Analyzer {
     if (text.length === 0) return [];
     const view = prepared.text;
     // The previous utterance, as analysis text, ends with a line break so that nothing spans the two.
-    const before = preceding && preceding.original.length > 0 ? `${preceding.text.slice(-PRECEDING_CHARS)}\n` : "";
+    const before = preceding && preceding.original.length > 0 ? `${precedingTail(preceding.text)}\n` : "";
     const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
     const nlp: NlpArtifacts = { tokens: this.needsTokens ? getTokenizer().tokenize(view) : [] };
@@ -166,7 +166,7 @@ export class Analyzer {
     // Policy rule 8: a value is typed by its label. A strongly validated value (Luhn) yields only to an
     // explicit non-PII label (注文番号, JANコード); a self-evident shape (an e-mail address) to none.
     // Only values that have labels of their own compete with other labels (names and places do not).
-    const label = recognizer.selfEvident || !recognizer.labels ? undefined : this.competingLabel(prep, candidate, view, labels);
+    const label = recognizer.selfEvident || !recognizer.labels ? undefined : this.competingLabel(prep, candidate, view, precedingText, labels);
     if (label === "non-pii" || (label === "other-type" && !(validated && recognizer.strongValidation))) {
       score *= this.config.competingLabelFactor;
     }
@@ -178,6 +178,7 @@ export class Analyzer {
     prep: PreparedRecognizer,
     candidate: Candidate,
     view: string,
+    precedingText: string,
     labels: readonly LabelHit[],
   ): "non-pii" | "other-type" | undefined {
     const windowStart = candidate.start - this.config.labelWindow;
@@ -187,8 +188,10 @@ export class Analyzer {
       if (hit.end >= windowStart) nearest = hit;
     }
     if (!nearest || nearest.owners.has(prep.recognizer.entity)) return undefined;
-    // A label names the next value only: 型番KX-2040Bカードは4111… leaves the card alone.
-    if (nearest.end >= 0 && /[A-Za-z0-9]{2,}/.test(view.slice(nearest.end, candidate.start))) return undefined;
+    // A label names the next value only: 型番KX-2040Bカードは4111… leaves the card alone, also when the label
+    // and its value end the previous utterance.
+    const between = nearest.end >= 0 ? view.slice(nearest.end, candidate.start) : `${precedingText.slice(precedingText.length + nearest.end)}${view.slice(0, candidate.start)}`;
+    if (/[A-Za-z0-9]{2,}/.test(between)) return undefined;
     // An explicit non-PII label (エラーコード, 注文番号) right before the value settles it.
     if (nearest.owners.has(NON_PII)) return "non-pii";
     const ownStart = windowStart - this.config.labelWindow;
@@ -203,6 +206,13 @@ export class Analyzer {
     }
     return hits;
   }
+}
+
+/** The end of the previous utterance that is read, not starting inside a word (IPv6 cut to v6 would read as "v"). */
+function precedingTail(text: string): string {
+  let start = Math.max(0, text.length - PRECEDING_CHARS);
+  while (start > 0 && start < text.length && /[A-Za-z0-9]/.test(text[start - 1]!) && /[A-Za-z0-9]/.test(text[start]!)) start++;
+  return text.slice(start);
 }
 
 /** あ、違う / じゃなくて / 間違えました …: a speaker correcting what they just said. */

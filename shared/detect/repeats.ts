@@ -127,7 +127,10 @@ export function addRepeats(
       // 早瀬陸斗投手 … 早瀬は: a person's surname or given name alone names them again.
       if (f.entity === "PERSON") {
         for (const part of nameParts(texts[u]!.slice(f.start, f.end))) {
-          known.push({ skeleton: skeletonOf(prepareText(part).text).chars, finding: f, utterance: u, namePart: true });
+          const skeleton = skeletonOf(prepareText(part).text).chars;
+          // A part with no letter of its own (𠮷 of 𠮷野田中: a surrogate pair) matches nowhere; searched for, the
+          // empty string would match everywhere, without end.
+          if (skeleton.length > 0) known.push({ skeleton, finding: f, utterance: u, namePart: true });
         }
       }
     }

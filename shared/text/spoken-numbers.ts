@@ -115,8 +115,20 @@ function readingAt(text: string, at: number): Reading | undefined {
   const latin = /[A-Za-z]/.test(text[at] ?? "") && !/[A-Za-z]/.test(text[at - 1] ?? "") ? LATIN_RUN.exec(text) : null;
   if (latin && !LATIN_WORDS.has(latin[0].toUpperCase())) return { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false };
   if (latin) return undefined;
-  for (const r of readingsAt(text, at)) if (text.startsWith(r.surface, at)) return r;
-  return undefined;
+  const found = readingsAt(text, at).filter((r) => text.startsWith(r.surface, at));
+  const longest = found[0];
+  // にいちなな is に・いち・なな (2, 1, 7), not にい・ち…: a longer kana reading that leaves half a word behind
+  // gives way to a shorter one after which the reading goes on.
+  if (longest?.script === "kana-digit" && found.length > 1 && !readsOn(text, at + longest.surface.length)) {
+    const shorter = found.find((r) => r.script === "kana-digit" && r !== longest && readingsAt(text, at + r.surface.length).some((n) => text.startsWith(n.surface, at + r.surface.length)));
+    if (shorter) return shorter;
+  }
+  return longest;
+}
+
+/** Whether a reading or a gap word starts at `at` (or the text ends there). */
+function readsOn(text: string, at: number): boolean {
+  return at >= text.length || readingsAt(text, at).some((r) => text.startsWith(r.surface, at)) || GAP_WORDS.some((w) => text.startsWith(w, at));
 }
 
 /** A katakana word counts only if it is made entirely of readings (シーエーエフ yes, ユーザー no). */
@@ -221,6 +233,27 @@ function trimWeakEdges(run: Run, text: string): Run {
   return { ...run, tokens };
 }
 
+/** A single-kana digit glued to the end of a number that begins the next word instead (…いちになります, ございます). */
+const WORD_AFTER_WEAK: Readonly<Record<string, RegExp>> = { に: /^な[りっるれ]/, ご: /^ざい/, く: /^ださ/, し: /^(?:ま[すし]|て)/ };
+/** Units that make the number before them a quantity, a time or a date (…5678、14時に; …5255、2024年4月). */
+const QUANTITY_AFTER = /^\s?(?:年|月|日|時|分|秒|円|歳|才|名|人|個|件|回|枚|台|本|冊|点|倍|割|%|万|億|階|泊|週|ヶ月|か月|カ月|キロ|km|kg|GB|MB)/i;
+
+/**
+ * The end of a run that belongs to the sentence: a weak kana starting the next word, and a last group (after a
+ * pause) that a unit makes a quantity.
+ */
+function trimSentenceTail(run: Run, text: string): Run {
+  const tokens = [...run.tokens];
+  const last = () => tokens[tokens.length - 1]!;
+  while (tokens.length > 1 && last().reading.weak && !last().afterGap && WORD_AFTER_WEAK[last().reading.surface]?.test(text.slice(last().end))) tokens.pop();
+  if (tokens.length > 1 && QUANTITY_AFTER.test(text.slice(last().end))) {
+    let groupStart = tokens.length - 1;
+    while (groupStart > 0 && !tokens[groupStart]!.afterGap) groupStart--;
+    if (groupStart > 0) tokens.splice(groupStart);
+  }
+  return tokens.length === run.tokens.length ? run : { ...run, tokens };
+}
+
 function acceptRun(run: Run, text: string): boolean {
   const tokens = run.tokens.filter((t) => t.reading.script !== "plus");
   const real = tokens.filter((t) => !t.reading.lookalike);
@@ -262,7 +295,7 @@ export function rewriteSpokenDigits(input: MappedText): MappedText {
       i++;
       continue;
     }
-    const run = trimWeakEdges(scanRun(text, i), text);
+    const run = trimSentenceTail(trimWeakEdges(scanRun(text, i), text), text);
     if (run.tokens.length === 0) {
       i++;
       continue;

@@ -18,6 +18,8 @@ import { BUILDING_WORDS, FILLERS, KANA_MUNICIPALITIES, LEAD_WORDS, PREFECTURES_R
  */
 
 const KANJI_NUMERALS = "〇一二三四五六七八九十百千";
+/** Every number readNumber reads starts with one of these. */
+const ANY_NUMERAL = /[0-9〇一二三四五六七八九十百千]/;
 const KANJI_DIGITS = "〇一二三四五六七八九";
 /** Characters of a place name: kanji (numerals included: 二条殿町), katakana (グランメール), 々 and ヶ. */
 const HEAD_CHAR = /[\p{Script=Han}\p{Script=Katakana}ー々ヶ]/u;
@@ -526,6 +528,7 @@ function asksAddress(question: string): boolean {
 
 /** Whether a number chain (丁目, 番地, 1-2-3 …) starts anywhere in `text`: what findAddresses builds on. */
 function hasNumberChain(text: string): boolean {
+  if (!ANY_NUMERAL.test(text)) return false;
   for (let i = 0; i < text.length; i++) {
     if (readNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
   }

@@ -96,36 +96,43 @@ interface Form {
   /** Span inside the match, when it is not the whole match. */
   readonly group?: string;
   readonly range?: boolean;
+  /** What every match contains (歳, 代, "("): a text without it is not searched (unitHits runs on every text twice). */
+  readonly marker: RegExp;
 }
 
 const FORMS: readonly Form[] = [
   {
     // 42歳, 四十二歳, 七十二才, 三十八岁, 30세, 1歳半
     name: "years",
+    marker: /[歳才岁세]/,
     regex: new RegExp(`(?<n>${NUMBER})\\s?(?:歳|才|岁|세(?![가-힣]))半?`, "gu"),
     value: (m) => parseJapaneseInteger(m.groups!["n"]!),
   },
   {
     // 24さい, にじゅうよんさい, はっさい: kana さい only where it ends a phrase (にさいして is に際して).
     name: "years-kana",
+    marker: /さい/,
     regex: new RegExp(`(?:(?<n>${NUMBER})|${KANA_NUMBER})さい(?=$|[。、！!？?…\\s・)）」』~]|です|でし|だ|で[、,。\\s]|に(?:なり|なっ|なる)|なん|の|と)`, "g"),
     value: (m) => (m.groups!["n"] ? parseJapaneseInteger(m.groups!["n"]) : kanaValue(m.groups!)),
   },
   {
     // はたち (twenty) said on its own
     name: "hatachi",
+    marker: /はたち|二十歳/,
     regex: /(?<![ぁ-ゖ])(?:はたち|二十歳)(?=です|でし|だ|に(?:なり|なっ|なる)|[。、！!…]|$)/g,
     value: () => 20,
   },
   {
     // 서른 살, 스물네 살, 30살
     name: "korean",
+    marker: /살/,
     regex: new RegExp(`(?<![가-힣])(?:(?<n>[0-9]{1,3})|${KOREAN_NUMBER})\\s?살(?!아|고|았|면|지|림|짜|균|인|해|려)`, "g"),
     value: (m) => (m.groups!["n"] ? Number(m.groups!["n"]) : koreanValue(m.groups!)),
   },
   {
     // 30代, 三十代前半, 40代後半
     name: "decade",
+    marker: /代|だい/,
     regex: /(?<![0-9〇一二三四五六七八九十百千年第])(?<n>[1-9]0|[二三四五六七八九]?十|百)\s?(?:代(?!目|表|金|理|替|わ|償|行|謝|官|議|用|々|価|物|打|筆|入)|だい(?![じすぶがひく]))(?:前半|後半|半ば|なかば|中盤|中頃|初め|はじめ|ぜんはん|こうはん)?/g,
     value: (m) => parseJapaneseInteger(m.groups!["n"]!),
     range: true,
@@ -133,6 +140,7 @@ const FORMS: readonly Form[] = [
   {
     // アラサー, アラフォー, アラフィフ, アラカン: "around 30/40/50/60", a range like 30代
     name: "around",
+    marker: /アラ/,
     regex: /(?<![\u30A1-\u30FA\u30FC])アラ(?:サー|フォー|フィフ|カン|還|ハタ)(?![\u30A1-\u30FA\u30FC])/g,
     // Always a plausible age: the word itself says 30, 40, 50 or 60-ish.
     value: () => 40,
@@ -141,12 +149,14 @@ const FORMS: readonly Form[] = [
   {
     // 36 years old, thirty years old, 36-year-old, 36 yrs old, 36 y/o
     name: "english-years-old",
+    marker: /y/i,
     regex: new RegExp(`(?<![0-9A-Za-z])(?<n>${EN_NUMBER})(?:[\\s-]?(?:years?|yrs?)[\\s-]?old|\\s?y/?o)(?![A-Za-z])`, "gi"),
     value: (m) => englishValue(m.groups!["n"]!),
   },
   {
     // aged 36, age 36, age: 36
     name: "english-aged",
+    marker: /age/i,
     regex: /(?<![A-Za-z])(?:aged?|Age)[:\s]\s*(?<n>[0-9]{1,3})(?![0-9])/gi,
     value: (m) => Number(m.groups!["n"]),
     group: "n",
@@ -154,6 +164,7 @@ const FORMS: readonly Form[] = [
   {
     // I'm 36, she's thirty, turned 40: the number only, and only where nothing after it makes it a quantity.
     name: "english-im",
+    marker: /[A-Za-z]/,
     regex: new RegExp(
       `(?<![A-Za-z])(?:I['’]?m|I am|he['’]s|she['’]s|he is|she is|turn(?:ed|ing|s)?)\\s+(?<n>${EN_NUMBER})(?=\\s*(?:[.,!?…;]|$|\\s+(?:now|this year|next|last|and|but|so|in|too|already|on)\\b))`,
       "gi",
@@ -164,6 +175,7 @@ const FORMS: readonly Form[] = [
   {
     // 山田太郎氏（54）, 田中一郎容疑者（32）= news style: the age in parentheses after a name or title.
     name: "news",
+    marker: /\(/,
     regex: new RegExp(`(?:${TITLE}|${NEWS_NAME})\\s?\\((?<n>[0-9]{1,3})\\)(?=$|[=、,。\\s)]|[はがもをにとのへで])`, "gu"),
     value: (m) => Number(m.groups!["n"]),
     group: "n",
@@ -198,6 +210,7 @@ function onePersons(text: string, hit: Hit): boolean {
 function unitHits(text: string): Hit[] {
   const hits: Hit[] = [];
   for (const form of FORMS) {
+    if (!form.marker.test(text)) continue;
     for (const m of text.matchAll(form.regex)) {
       if (m[0].length === 0 || !plausible(form.value(m))) continue;
       hits.push({ ...span(m, form.group), name: form.name, ...(form.range ? { range: true } : {}) });

@@ -3,8 +3,11 @@ import type { Candidate, Recognizer } from "../recognizer.js";
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![0-9.])(?:${OCTET}\\.){3}${OCTET}(?:\\/(?:3[0-2]|[12]?\\d))?(?![0-9]|\\.\\d)`, "g");
-/** Broad IPv6 candidates; node:net decides. */
-const IPV6_CANDIDATE = /(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:\/\d{1,3})?(?![0-9A-Fa-f:])/g;
+/**
+ * Broad IPv6 candidates; node:net decides. An address starts with a hex digit or "::", also right after a
+ * label's colon (アドレス:2001:db8::1, IP:…), but never inside another address.
+ */
+const IPV6_CANDIDATE = /(?<![0-9A-Fa-f.])(?<![0-9A-Fa-f:]:)(?=[0-9A-Fa-f]|::)(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:\/\d{1,3})?(?![0-9A-Fa-f:])/g;
 
 function findIPv6(text: string): Candidate[] {
   const out: Candidate[] = [];

@@ -40,6 +40,9 @@ export const myNumberRecognizer: Recognizer = {
   ],
   validate: (value) => myNumberValid(digitsOnly(value)),
   validatedScore: 0.6,
+  // Twelve digits with a valid check digit are masked even after another type's label (お電話…番号は): no phone
+  // has twelve digits, and a My Number left readable is the worst leak there is. Non-PII labels still win.
+  strongValidation: true,
   context: { words: ["マイナンバー", "個人番号", "my number", "mynumber", "通知カード", "番号カード"] },
   // Not "my number": in English it introduces a phone number as often as anything.
   labels: ["マイナンバー", "個人番号", "マイナンバーカード"],

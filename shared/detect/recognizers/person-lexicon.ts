@@ -28,7 +28,8 @@ const NOT_KANA_NAME = /^(?:さん|さま|くん|ちゃん|せんせい|です|�
 export function explainedKanji(text: string, start: number, end: number): boolean {
   const kanji = text.slice(start, end);
   if ([...kanji].length !== 1) return false;
-  return new RegExp(`${kanji}[^、。,.\\s]{0,4}の$`, "u").test(text.slice(Math.max(0, start - 7), start));
+  // The span may be any one character, "(" or "*" too: escaped, or the regex does not compile.
+  return new RegExp(`${kanji.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^、。,.\\s]{0,4}の$`, "u").test(text.slice(Math.max(0, start - 7), start));
 }
 /** After a given name: whose kin it is (颯太の母の松井です). */
 const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖父|両親|家族|担任|保護者)/;
