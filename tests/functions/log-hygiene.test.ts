@@ -10,7 +10,7 @@ import { batchOf, captureOutput, emittedMetrics, objectBody, s3Message } from ".
 
 /**
  * Log hygiene: the anonymize handler runs over the whole labelled dev set (calls as Transcribe JSON, chats as
- * JSONL) plus inputs that fail in each way it knows (broken JSON, Shift_JIS bytes, a missing object, a failing
+ * JSONL) plus inputs that fail in each way it knows (broken JSON, undecodable bytes, a missing object, a failing
  * write), with Powertools' logs and EMF metrics captured. No personal value of the dev set's labels may appear
  * in a log line, a metric, an error, a batch response, an audit record or a quarantine record.
  */
@@ -73,7 +73,8 @@ function inputs(): Input[] {
   const jsonl = chatJsonl(first);
   // Cut in the middle of a line that holds personal values: the parser's error must not quote it.
   out.push({ bucket: RAW_BUCKET, key: "incoming/chat/devset/broken.jsonl", body: encode(jsonl.slice(0, jsonl.indexOf("\n", jsonl.length / 2) - 12)) });
-  out.push({ bucket: RAW_BUCKET, key: "incoming/chat/devset/shift-jis.jsonl", body: new Uint8Array(iconv.encode(chatJsonl(second), "Shift_JIS")) });
+  // Shift_JIS is read now; these bytes break off into 0x80 0xFF, which no supported encoding decodes.
+  out.push({ bucket: RAW_BUCKET, key: "incoming/chat/devset/undecodable.jsonl", body: new Uint8Array([...iconv.encode(chatJsonl(second), "Shift_JIS"), 0x80, 0xff]) });
   out.push({ bucket: RAW_BUCKET, key: "incoming/chat/devset/write-fails.jsonl", body: encode(chatJsonl(third)) });
   return out;
 }
@@ -133,7 +134,7 @@ describe("log hygiene over the whole dev set", () => {
     expect(NEEDLES.every((needle) => !/^[0-9]{1,5}$/.test(needle))).toBe(true);
     expect(audited).toHaveLength(conversations.length);
     for (const key of audited) AuditRecordSchema.parse(JSON.parse(records.get(key)!));
-    expect(quarantined).toEqual(["quarantine/incoming/chat/devset/broken.jsonl.json", "quarantine/incoming/chat/devset/shift-jis.jsonl.json"]);
+    expect(quarantined).toEqual(["quarantine/incoming/chat/devset/broken.jsonl.json", "quarantine/incoming/chat/devset/undecodable.jsonl.json"]);
     for (const key of quarantined) QuarantineRecordSchema.parse(JSON.parse(records.get(key)!));
     expect(responses.flatMap((r) => r.batchItemFailures)).toHaveLength(2); // the failing write and the missing object
     expect(printed.match(/"input anonymized"/g)).toHaveLength(conversations.length);
