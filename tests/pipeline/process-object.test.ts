@@ -282,7 +282,7 @@ describe("processObject: bad input", () => {
   it("fails closed when detection fails: a quarantine record without the error's text, and no rows", async () => {
     // Prepare: a recognizer that crashes with input in its message
     const failing = createEngine();
-    failing.analyzer.analyze = () => {
+    failing.analyzer.analyzePrepared = () => {
       throw new Error("携帯は090-1234-5678です");
     };
     const storage = new MemoryStorage({ "chat/bot.jsonl": CHAT_JSONL });
