@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { IpadicFeatures, Tokenizer as KuromojiTokenizer } from "kuromoji";
 import { loadTargetMap, MANIFEST, packagedDictionaryDir, readDictionaryFile } from "./kuromoji-dictionary.js";
+import { type DoubleArrayTrie, useIncrementalPrefixSearch } from "./prefix-search.js";
 
 /**
  * Morphological analysis with kuromoji (IPADIC): proper-noun tags (人名 姓/名, 組織, 地域) and readings for the
@@ -96,12 +97,14 @@ export function loadTokenizer(dicPath: string): Tokenizer {
   });
   if (failure || !built) throw new Error(`kuromoji dictionary could not be loaded from ${dicPath}${failure ? ` (${failure.name})` : ""}`);
   const kuromojiTokenizer = built;
+  useIncrementalPrefixSearch((built as unknown as { viterbi_builder: { trie: DoubleArrayTrie } }).viterbi_builder.trie);
   return {
     tokenize(text: string): Token[] {
       const out: Token[] = [];
-      // kuromoji's dictionary lookup can fail on characters beyond the BMP (𠮷, emoji) and lone surrogates:
-      // they become same-length BMP symbols, so every offset still points into the original text.
-      const safe = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "\u25A1\u25A1").replace(/[\uD800-\uDFFF]/g, "\u25A1");
+      // kuromoji's dictionary lookup fails on characters beyond the BMP (𠮷, emoji), on lone surrogates and on
+      // NUL (its trie's end-of-word code): they become same-length BMP symbols, so every offset still points
+      // into the original text.
+      const safe = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "\u25A1\u25A1").replace(/[\uD800-\uDFFF\u0000]/g, "\u25A1");
       for (const t of kuromojiTokenizer.tokenize(safe)) {
         const start = t.word_position - 1;
         out.push({
