@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { loadSecrets } from "../../cli/load-config.js";
 import { main } from "../../cli/main.js";
 import { parsePolicy } from "../../shared/anonymize/policy.js";
@@ -10,6 +9,7 @@ import { ConfigError } from "../../shared/errors.js";
 import { AnonymizedUtteranceRowSchema, AuditRecordSchema, QuarantineRecordSchema } from "../../shared/schema/audit.js";
 import { ENGINE_VERSION } from "../../shared/version.js";
 import { eventPath } from "../helpers/fixtures.js";
+import { useTempDirWithoutHmacKey } from "../helpers/temp-dir.js";
 
 const HMAC_KEY = "cli-test-hmac-key-0123456789abcdefghijklmnop";
 
@@ -35,19 +35,10 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
+const tempDir = useTempDirWithoutHmacKey("tokumei-cli-");
 let temp: string;
-let savedKey: string | undefined;
-
-beforeEach(async () => {
-  temp = await mkdtemp(join(tmpdir(), "tokumei-cli-"));
-  savedKey = process.env["TOKUMEI_HMAC_KEY"];
-  delete process.env["TOKUMEI_HMAC_KEY"];
-});
-
-afterEach(async () => {
-  if (savedKey === undefined) delete process.env["TOKUMEI_HMAC_KEY"];
-  else process.env["TOKUMEI_HMAC_KEY"] = savedKey;
-  await rm(temp, { recursive: true, force: true });
+beforeEach(() => {
+  temp = tempDir();
 });
 
 describe("tokumei: usage", () => {

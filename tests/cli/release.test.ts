@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { kOf } from "../../shared/release/k-anonymity.js";
 import { ReleaseManifestSchema } from "../../shared/release/schema.js";
 import { eventPath } from "../helpers/fixtures.js";
+import { useTempDirWithoutHmacKey } from "../helpers/temp-dir.js";
 
 const HMAC_KEY = "cli-release-test-hmac-key-0123456789abcdefgh";
 
@@ -43,17 +43,10 @@ function chatLog(prefix: string, n: number, phone: (i: number) => string): strin
   return `${lines.join("\n")}\n`;
 }
 
+const tempDir = useTempDirWithoutHmacKey("tokumei-release-");
 let temp: string;
-let savedKey: string | undefined;
-beforeEach(async () => {
-  temp = await mkdtemp(join(tmpdir(), "tokumei-release-"));
-  savedKey = process.env["TOKUMEI_HMAC_KEY"];
-  delete process.env["TOKUMEI_HMAC_KEY"];
-});
-afterEach(async () => {
-  if (savedKey === undefined) delete process.env["TOKUMEI_HMAC_KEY"];
-  else process.env["TOKUMEI_HMAC_KEY"] = savedKey;
-  await rm(temp, { recursive: true, force: true });
+beforeEach(() => {
+  temp = tempDir();
 });
 
 describe("tokumei release", () => {
