@@ -19,13 +19,24 @@ function gluedToLetters(text: string, start: number, end: number): boolean {
   );
 }
 
-/** Every digit libphonenumber reads (ASCII, full-width, Arabic-Indic): a text without one holds no number. */
-const ANY_DIGIT = /[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]/;
+/** Every digit libphonenumber reads (ASCII, full-width, Arabic-Indic, its VALID_DIGITS). */
+const ANY_DIGIT = /[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]/g;
+/**
+ * The fewest digits any number can have: a valid number is a country code plus a national number of a possible
+ * length, at least 6 digits in libphonenumber's metadata (+43 and a 4-digit Austrian number); JP_SHAPE needs 6.
+ */
+export const MIN_PHONE_DIGITS = 6;
+
+function hasEnoughDigits(text: string): boolean {
+  ANY_DIGIT.lastIndex = 0;
+  for (let n = 0; ANY_DIGIT.test(text); ) if (++n >= MIN_PHONE_DIGITS) return true;
+  return false;
+}
 
 function findPhones(text: string): Candidate[] {
   const out: Candidate[] = [];
-  // Most utterances have no digit at all; libphonenumber's matcher is costly even then.
-  if (!ANY_DIGIT.test(text)) return out;
+  // Most utterances have no digit or only a few (a date, a price); libphonenumber's matcher is costly even then.
+  if (!hasEnoughDigits(text)) return out;
   for (const found of findPhoneNumbersInText(text, { defaultCountry: "JP" })) {
     if (gluedToLetters(text, found.startsAt, found.endsAt)) continue;
     out.push({
