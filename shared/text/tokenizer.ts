@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { IpadicFeatures, Tokenizer as KuromojiTokenizer } from "kuromoji";
 import { loadTargetMap, MANIFEST, packagedDictionaryDir, readDictionaryFile } from "./kuromoji-dictionary.js";
 import { type DoubleArrayTrie, useIncrementalPrefixSearch } from "./prefix-search.js";
+import { type KuromojiInternals, ViterbiTokenizer } from "./viterbi.js";
 
 /**
  * Morphological analysis with kuromoji (IPADIC): proper-noun tags (人名 姓/名, 組織, 地域) and readings for the
@@ -63,13 +64,76 @@ export function getTokenizer(): Tokenizer {
 }
 
 /**
- * A tokenizer over the dictionary in `dicPath` (unpacked or kuromoji's .gz files). Use `getTokenizer()`; this
- * is for comparing dictionaries.
+ * A tokenizer over the dictionary in `dicPath` (unpacked or kuromoji's .gz files): kuromoji's dictionary and
+ * algorithm, its lattice and search run by `ViterbiTokenizer` (shared/text/viterbi.ts, same output, about twice
+ * as fast). Use `getTokenizer()`; this is for comparing dictionaries.
  *
  * @example
  * loadTokenizer(packagedDictionaryDir()).tokenize("東京")[0]?.pos2 // "地域"
  */
 export function loadTokenizer(dicPath: string): Tokenizer {
+  const built = buildKuromoji(dicPath);
+  const internals = built as unknown as KuromojiInternals;
+  const trie = internals.viterbi_builder.trie;
+  const viterbi = new ViterbiTokenizer(internals, trie.commonPrefixSearch.bind(trie));
+  return {
+    tokenize(text: string): Token[] {
+      const safe = bmpOnly(text);
+      return viterbi.words(safe).map((w) => ({
+        surface: text.slice(w.start, w.start + w.length),
+        start: w.start,
+        end: w.start + w.length,
+        pos: w.features.pos,
+        pos1: w.features.pos1,
+        pos2: w.features.pos2,
+        pos3: w.features.pos3,
+        basicForm: w.features.basicForm,
+        reading: w.features.reading,
+        known: w.known,
+      }));
+    },
+  };
+}
+
+/**
+ * The same dictionary tokenized by kuromoji's own `tokenize` (with the incremental prefix search): the reference
+ * `loadTokenizer` is tested against.
+ */
+export function loadKuromojiTokenizer(dicPath: string): Tokenizer {
+  const built = buildKuromoji(dicPath);
+  useIncrementalPrefixSearch((built as unknown as { viterbi_builder: { trie: DoubleArrayTrie } }).viterbi_builder.trie);
+  return {
+    tokenize(text: string): Token[] {
+      const out: Token[] = [];
+      for (const t of built.tokenize(bmpOnly(text))) {
+        const start = t.word_position - 1;
+        out.push({
+          surface: text.slice(start, start + t.surface_form.length),
+          start,
+          end: start + t.surface_form.length,
+          pos: t.pos,
+          pos1: t.pos_detail_1,
+          pos2: t.pos_detail_2,
+          pos3: t.pos_detail_3,
+          basicForm: t.basic_form,
+          reading: t.reading ?? "",
+          known: t.word_type === "KNOWN",
+        });
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * kuromoji's dictionary lookup fails on characters beyond the BMP (𠮷, emoji), on lone surrogates and on NUL (its
+ * trie's end-of-word code): they become same-length BMP symbols, so every offset still points into the original.
+ */
+function bmpOnly(text: string): string {
+  return text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "\u25A1\u25A1").replace(/[\uD800-\uDFFF\u0000]/g, "\u25A1");
+}
+
+function buildKuromoji(dicPath: string): KuromojiTokenizer<IpadicFeatures> {
   // kuromoji reads its 12 dictionary files with callbacks; answering them synchronously makes the whole build
   // synchronous, and the target map is built by a faster loader (pinned to kuromoji 0.1.2, whose internals
   // these rely on).
@@ -96,31 +160,5 @@ export function loadTokenizer(dicPath: string): Tokenizer {
     else built = tokenizer;
   });
   if (failure || !built) throw new Error(`kuromoji dictionary could not be loaded from ${dicPath}${failure ? ` (${failure.name})` : ""}`);
-  const kuromojiTokenizer = built;
-  useIncrementalPrefixSearch((built as unknown as { viterbi_builder: { trie: DoubleArrayTrie } }).viterbi_builder.trie);
-  return {
-    tokenize(text: string): Token[] {
-      const out: Token[] = [];
-      // kuromoji's dictionary lookup fails on characters beyond the BMP (𠮷, emoji), on lone surrogates and on
-      // NUL (its trie's end-of-word code): they become same-length BMP symbols, so every offset still points
-      // into the original text.
-      const safe = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "\u25A1\u25A1").replace(/[\uD800-\uDFFF\u0000]/g, "\u25A1");
-      for (const t of kuromojiTokenizer.tokenize(safe)) {
-        const start = t.word_position - 1;
-        out.push({
-          surface: text.slice(start, start + t.surface_form.length),
-          start,
-          end: start + t.surface_form.length,
-          pos: t.pos,
-          pos1: t.pos_detail_1,
-          pos2: t.pos_detail_2,
-          pos3: t.pos_detail_3,
-          basicForm: t.basic_form,
-          reading: t.reading ?? "",
-          known: t.word_type === "KNOWN",
-        });
-      }
-      return out;
-    },
-  };
+  return built;
 }

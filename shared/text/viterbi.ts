@@ -1,0 +1,284 @@
+import type { DoubleArrayTrie } from "./prefix-search.js";
+
+/**
+ * kuromoji's lattice and Viterbi search, rewritten for speed with the same dictionary, the same arithmetic and the
+ * same tie-breaking, so that it cuts every text exactly as kuromoji 0.1.2 does (tests/text/viterbi.test.ts
+ * compares the two over the dev set and generated text). What kuromoji spends its time on and this does not:
+ * a SurrogateAwareString and a slice of the rest of the sentence at every position (quadratic in the sentence),
+ * a result object per dictionary word, and the feature string of every token decoded from UTF-8 and split
+ * again (here decoded once per dictionary entry and kept).
+ *
+ * Input must hold no surrogates and no NUL: `Tokenizer.tokenize` replaces them first, as it did for kuromoji.
+ */
+
+/** The parts of kuromoji's built tokenizer this reads (kuromoji 0.1.2 internals, pinned in package.json). */
+export interface KuromojiInternals {
+  readonly viterbi_builder: { readonly trie: DoubleArrayTrie };
+  readonly viterbi_searcher: { readonly connection_costs: { readonly buffer: Int16Array; readonly backward_dimension: number } };
+  readonly token_info_dictionary: DictionaryInternals;
+  readonly unknown_dictionary: DictionaryInternals & { lookup(ch: string): CharacterClass };
+}
+
+interface DictionaryInternals {
+  readonly dictionary: { readonly buffer: Uint8Array };
+  readonly target_map: ArrayLike<ArrayLike<number> | undefined> | Record<number, ArrayLike<number> | undefined>;
+  getFeatures(id: string | number): string | null | undefined;
+}
+
+interface CharacterClass {
+  readonly class_id: number;
+  readonly class_name: string;
+  readonly is_always_invoke: number | boolean;
+  readonly is_grouping: number | boolean;
+}
+
+/** A dictionary entry's features, as the tokenizer reports them. */
+export interface EntryFeatures {
+  /** Length of kuromoji's surface_form (the dictionary's surface for known words). */
+  readonly surfaceLength: number;
+  readonly pos: string;
+  readonly pos1: string;
+  readonly pos2: string;
+  readonly pos3: string;
+  readonly basicForm: string;
+  readonly reading: string;
+}
+
+/** One word of the best path: where it starts in the text (UTF-16), its length, its features. */
+export interface PathWord {
+  readonly start: number;
+  readonly length: number;
+  readonly known: boolean;
+  readonly features: EntryFeatures;
+}
+
+class LatticeNode {
+  prev: LatticeNode | null = null;
+  shortestCost: number;
+  constructor(
+    readonly id: number,
+    readonly cost: number,
+    /** 1-based position of the first character, as kuromoji counts. */
+    readonly startPos: number,
+    readonly length: number,
+    readonly kind: 0 | 1 | 2 | 3, // BOS, EOS, KNOWN, UNKNOWN
+    readonly leftId: number,
+    readonly rightId: number,
+  ) {
+    this.shortestCost = kind === BOS ? 0 : Number.MAX_VALUE;
+  }
+}
+const BOS = 0;
+const EOS = 1;
+const KNOWN = 2;
+const UNKNOWN = 3;
+
+/** kuromoji's sentence boundaries: a sentence ends after each 、 or 。. */
+const PUNCTUATION = /、|。/g;
+/** Decoded entries kept at most; a long-running process sees a few tens of thousands of distinct words. */
+const MAX_CACHED_FEATURES = 200_000;
+const TERM_CODE = 0;
+const NOT_FOUND = -1;
+
+export class ViterbiTokenizer {
+  private readonly trie: DoubleArrayTrie;
+  private readonly costs: Int16Array;
+  private readonly backwardDimension: number;
+  private readonly known: DictionaryInternals;
+  private readonly unknown: KuromojiInternals["unknown_dictionary"];
+  private readonly knownView: DataView;
+  private readonly unknownView: DataView;
+  private readonly classes = new Map<number, CharacterClass>();
+  private readonly knownFeatures = new Map<number, EntryFeatures>();
+  private readonly unknownFeatures = new Map<number, EntryFeatures>();
+  private readonly originalSearch: (key: string) => Array<{ k: string; v?: number }>;
+  private readonly utf8 = [0, 0, 0];
+
+  constructor(kuromoji: KuromojiInternals, originalSearch: (key: string) => Array<{ k: string; v?: number }>) {
+    this.trie = kuromoji.viterbi_builder.trie;
+    this.costs = kuromoji.viterbi_searcher.connection_costs.buffer;
+    this.backwardDimension = kuromoji.viterbi_searcher.connection_costs.backward_dimension;
+    this.known = kuromoji.token_info_dictionary;
+    this.unknown = kuromoji.unknown_dictionary;
+    const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.knownView = view(this.known.dictionary.buffer);
+    this.unknownView = view(this.unknown.dictionary.buffer);
+    this.originalSearch = originalSearch;
+  }
+
+  /**
+   * The words of kuromoji's best path through `text`, sentence by sentence, with kuromoji's positions (including
+   * its way of carrying positions from one sentence to the next).
+   */
+  words(text: string): PathWord[] {
+    const out: PathWord[] = [];
+    let from = 0;
+    PUNCTUATION.lastIndex = 0;
+    for (;;) {
+      const match = PUNCTUATION.exec(text);
+      const end = match ? match.index + 1 : text.length;
+      if (end > from) this.sentence(text, from, end, out);
+      if (!match) break;
+      from = end;
+    }
+    return out;
+  }
+
+  private sentence(text: string, from: number, to: number, out: PathWord[]): void {
+    const n = to - from;
+    // nodesEndAt[p]: nodes whose last character is at 1-based position p; BOS ends at 0, EOS at n + 1.
+    const nodesEndAt: (LatticeNode[] | undefined)[] = new Array(n + 2);
+    nodesEndAt[0] = [new LatticeNode(-1, 0, 0, 0, BOS, 0, 0)];
+    const append = (node: LatticeNode) => {
+      const last = node.startPos + node.length - 1;
+      (nodesEndAt[last] ??= []).push(node);
+    };
+    for (let pos = 0; pos < n; pos++) {
+      const found = this.knownWords(text, from + pos, to, pos, append);
+      const head = this.characterClass(text.charCodeAt(from + pos));
+      if (!found || head.is_always_invoke === 1) {
+        let length = 1;
+        if (head.is_grouping === 1) {
+          while (pos + length < n && this.characterClass(text.charCodeAt(from + pos + length)).class_name === head.class_name) length++;
+        }
+        const ids = this.unknown.target_map[head.class_id as keyof typeof this.unknown.target_map] as ArrayLike<number>;
+        for (let j = 0; j < ids.length; j++) {
+          const id = ids[j]!;
+          append(new LatticeNode(id, this.unknownView.getInt16(id + 4, true), pos + 1, length, UNKNOWN, this.unknownView.getInt16(id, true), this.unknownView.getInt16(id + 2, true)));
+        }
+      }
+    }
+    // kuromoji puts EOS right after the last position any node ends at: with nodes at every position, n + 1.
+    let eosPos = nodesEndAt.length - 1;
+    while (eosPos > 1 && nodesEndAt[eosPos - 1] === undefined) eosPos--;
+    const eos = new LatticeNode(-1, 0, eosPos, 0, EOS, 0, 0);
+    nodesEndAt[eosPos] = [eos];
+    this.forward(nodesEndAt, eosPos);
+    const path: LatticeNode[] = [];
+    let node = eos.prev;
+    if (node === null) return;
+    while (node.kind !== BOS) {
+      path.push(node);
+      if (node.prev === null) return;
+      node = node.prev;
+    }
+    // kuromoji carries positions across sentences from the start of the previous sentence's last token.
+    const base = out.length > 0 ? out[out.length - 1]!.start + 1 : 0;
+    for (let k = path.length - 1; k >= 0; k--) {
+      const word = path[k]!;
+      const features = word.kind === KNOWN ? this.entry(this.known, this.knownFeatures, word.id, true) : this.entry(this.unknown, this.unknownFeatures, word.id, false);
+      out.push({ start: base + word.startPos - 1, length: word.kind === KNOWN ? features.surfaceLength : word.length, known: word.kind === KNOWN, features });
+    }
+  }
+
+  private forward(nodesEndAt: (LatticeNode[] | undefined)[], eosPos: number): void {
+    const costs = this.costs;
+    const dimension = this.backwardDimension;
+    for (let i = 1; i <= eosPos; i++) {
+      const nodes = nodesEndAt[i];
+      if (nodes === undefined) continue;
+      for (let j = 0; j < nodes.length; j++) {
+        const node = nodes[j]!;
+        const prevNodes = nodesEndAt[node.startPos - 1];
+        if (prevNodes === undefined) continue;
+        let cost = Number.MAX_VALUE;
+        let best: LatticeNode | null = null;
+        for (let k = 0; k < prevNodes.length; k++) {
+          const prev = prevNodes[k]!;
+          const total = prev.shortestCost + costs[prev.rightId * dimension + node.leftId + 2]! + node.cost;
+          if (total < cost) {
+            best = prev;
+            cost = total;
+          }
+        }
+        node.prev = best;
+        node.shortestCost = cost;
+      }
+    }
+  }
+
+  /**
+   * Appends a node for every dictionary word that starts at `at` (shortest first, as doublearray lists them);
+   * returns whether there was any. Walks the trie one UTF-8 byte at a time and stops where the walk stops.
+   */
+  private knownWords(text: string, at: number, to: number, pos: number, append: (node: LatticeNode) => void): boolean {
+    const trie = this.trie;
+    const bytes = this.utf8;
+    let found = false;
+    let parent = 0;
+    for (let c = at; c < to; c++) {
+      const code = text.charCodeAt(c);
+      let length: number;
+      if (code < 0x80) {
+        bytes[0] = code;
+        length = 1;
+      } else if (code < 0x800) {
+        bytes[0] = (code >>> 6) | 0xc0;
+        bytes[1] = (code & 0x3f) | 0x80;
+        length = 2;
+      } else {
+        bytes[0] = (code >>> 12) | 0xe0;
+        bytes[1] = ((code >> 6) & 0x3f) | 0x80;
+        bytes[2] = (code & 0x3f) | 0x80;
+        length = 3;
+      }
+      for (let b = 0; b < length; b++) {
+        const child = trie.traverse(parent, bytes[b]!);
+        if (child === NOT_FOUND) return found;
+        parent = child;
+        const leaf = trie.traverse(child, TERM_CODE);
+        if (leaf === NOT_FOUND) continue;
+        // A word ending inside a character cannot be in IPADIC; should one be, doublearray's own search decides.
+        if (b < length - 1) return this.searchAll(text.slice(at, to), pos, append);
+        const base = trie.bc.getBase(leaf);
+        if (base <= 0) this.appendEntries(-base - 1, c + 1 - at, pos, append);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  private searchAll(tail: string, pos: number, append: (node: LatticeNode) => void): boolean {
+    const vocabulary = this.originalSearch(tail);
+    for (const word of vocabulary) if (word.v !== undefined) this.appendEntries(word.v, word.k.length, pos, append);
+    return vocabulary.length > 0;
+  }
+
+  private appendEntries(trieId: number, length: number, pos: number, append: (node: LatticeNode) => void): void {
+    const ids = this.known.target_map[trieId as keyof typeof this.known.target_map] as ArrayLike<number>;
+    const view = this.knownView;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      append(new LatticeNode(id, view.getInt16(id + 4, true), pos + 1, length, KNOWN, view.getInt16(id, true), view.getInt16(id + 2, true)));
+    }
+  }
+
+  private characterClass(code: number): CharacterClass {
+    let found = this.classes.get(code);
+    if (found === undefined) {
+      found = this.unknown.lookup(String.fromCharCode(code));
+      this.classes.set(code, found);
+    }
+    return found;
+  }
+
+  private entry(dictionary: DictionaryInternals, cache: Map<number, EntryFeatures>, id: number, known: boolean): EntryFeatures {
+    let features = cache.get(id);
+    if (features !== undefined) return features;
+    const line = dictionary.getFeatures(id);
+    const f = line == null ? [] : line.split(",");
+    features = Object.freeze({
+      surfaceLength: known ? (f[0] ?? "").length : 0,
+      pos: f[1] ?? "",
+      pos1: f[2] ?? "",
+      pos2: f[3] ?? "",
+      pos3: f[4] ?? "",
+      basicForm: f[7] ?? "",
+      // kuromoji gives unknown words no reading.
+      reading: known ? (f[8] ?? "") : "",
+    });
+    if (cache.size >= MAX_CACHED_FEATURES) cache.clear();
+    cache.set(id, features);
+    return features;
+  }
+}
