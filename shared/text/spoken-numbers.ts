@@ -73,6 +73,11 @@ function readingsAt(text: string, at: number): readonly Reading[] {
   return READINGS_BY_FIRST.get(text[at] ?? "") ?? NO_READINGS;
 }
 
+/** A-Z or a-z (NaN, before the text or after it, is neither). */
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
 /** Words between the characters of one item: separators, hesitation fillers, spoken hyphens. */
 const GAP_WORDS = [
   "えーっと", "ええっと", "えーと", "ええと", "えっと", "あのー", "あのう", "あの", "えー", "ええ", "えと", "まあ", "まぁ", "うーん", "んー", "その",
@@ -111,11 +116,17 @@ function canTouch(previous: Reading, next: Reading): boolean {
 }
 
 function readingAt(text: string, at: number): Reading | undefined {
-  LATIN_RUN.lastIndex = at;
-  const latin = /[A-Za-z]/.test(text[at] ?? "") && !/[A-Za-z]/.test(text[at - 1] ?? "") ? LATIN_RUN.exec(text) : null;
-  if (latin && !LATIN_WORDS.has(latin[0].toUpperCase())) return { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false };
-  if (latin) return undefined;
-  const found = readingsAt(text, at).filter((r) => text.startsWith(r.surface, at));
+  // No reading starts with a Latin letter: a letter is a spelled letter or nothing.
+  if (isAsciiLetter(text.charCodeAt(at))) {
+    if (isAsciiLetter(text.charCodeAt(at - 1))) return undefined;
+    LATIN_RUN.lastIndex = at;
+    const latin = LATIN_RUN.exec(text);
+    return latin && !LATIN_WORDS.has(latin[0].toUpperCase()) ? { surface: latin[0], out: latin[0], script: "latin", weak: false, lookalike: false } : undefined;
+  }
+  // Most characters start no reading at all (every position of every utterance comes here).
+  const candidates = readingsAt(text, at);
+  if (candidates.length === 0) return undefined;
+  const found = candidates.filter((r) => text.startsWith(r.surface, at));
   const longest = found[0];
   // にいちなな is に・いち・なな (2, 1, 7), not にい・ち…: a longer kana reading that leaves half a word behind
   // gives way to a shorter one after which the reading goes on.
