@@ -41,13 +41,26 @@ interface Skeleton {
   readonly at: number[];
 }
 
+/** Per UTF-16 code unit: its upper-case form when it is a letter or digit, "" when not; filled as units are met. */
+const SKELETON_FORM: (string | undefined)[] = new Array(0x10000);
+
+function skeletonForm(code: number): string {
+  let form = SKELETON_FORM[code];
+  if (form === undefined) {
+    const c = String.fromCharCode(code);
+    form = SKELETON_CHAR.test(c) ? c.toUpperCase() : "";
+    SKELETON_FORM[code] = form;
+  }
+  return form;
+}
+
 function skeletonOf(view: string): Skeleton {
   let chars = "";
   const at: number[] = [];
   for (let i = 0; i < view.length; i++) {
-    const c = view[i]!;
-    if (SKELETON_CHAR.test(c)) {
-      chars += c.toUpperCase();
+    const form = skeletonForm(view.charCodeAt(i));
+    if (form !== "") {
+      chars += form;
       at.push(i);
     }
   }
