@@ -9,7 +9,7 @@
 export interface DoubleArrayTrie {
   commonPrefixSearch(key: string): Array<{ k: string; v?: number }>;
   traverse(parent: number, code: number): number;
-  bc: { getBase(index: number): number };
+  bc: { getBase(index: number): number; getBaseBuffer(): Int32Array; getCheckBuffer(): Int32Array };
 }
 
 const ROOT_ID = 0;

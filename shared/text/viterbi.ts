@@ -81,7 +81,9 @@ const TERM_CODE = 0;
 const NOT_FOUND = -1;
 
 export class ViterbiTokenizer {
-  private readonly trie: DoubleArrayTrie;
+  /** doublearray's base and check arrays, read directly (its `traverse`, inlined: the innermost loop). */
+  private readonly base: Int32Array;
+  private readonly check: Int32Array;
   private readonly costs: Int16Array;
   private readonly backwardDimension: number;
   private readonly known: DictionaryInternals;
@@ -95,7 +97,9 @@ export class ViterbiTokenizer {
   private readonly utf8 = [0, 0, 0];
 
   constructor(kuromoji: KuromojiInternals, originalSearch: (key: string) => Array<{ k: string; v?: number }>) {
-    this.trie = kuromoji.viterbi_builder.trie;
+    const bc = kuromoji.viterbi_builder.trie.bc;
+    this.base = bc.getBaseBuffer();
+    this.check = bc.getCheckBuffer();
     this.costs = kuromoji.viterbi_searcher.connection_costs.buffer;
     this.backwardDimension = kuromoji.viterbi_searcher.connection_costs.backward_dimension;
     this.known = kuromoji.token_info_dictionary;
@@ -202,7 +206,6 @@ export class ViterbiTokenizer {
    * returns whether there was any. Walks the trie one UTF-8 byte at a time and stops where the walk stops.
    */
   private knownWords(text: string, at: number, to: number, pos: number, append: (node: LatticeNode) => void): boolean {
-    const trie = this.trie;
     const bytes = this.utf8;
     let found = false;
     let parent = 0;
@@ -223,19 +226,31 @@ export class ViterbiTokenizer {
         length = 3;
       }
       for (let b = 0; b < length; b++) {
-        const child = trie.traverse(parent, bytes[b]!);
+        const child = this.traverse(parent, bytes[b]!);
         if (child === NOT_FOUND) return found;
         parent = child;
-        const leaf = trie.traverse(child, TERM_CODE);
+        const leaf = this.traverse(child, TERM_CODE);
         if (leaf === NOT_FOUND) continue;
         // A word ending inside a character cannot be in IPADIC; should one be, doublearray's own search decides.
         if (b < length - 1) return this.searchAll(text.slice(at, to), pos, append);
-        const base = trie.bc.getBase(leaf);
+        const base = this.baseOf(leaf);
         if (base <= 0) this.appendEntries(-base - 1, c + 1 - at, pos, append);
         found = true;
       }
     }
     return found;
+  }
+
+  /** doublearray's `traverse`: the child of `parent` by `code`, NOT_FOUND when its check does not point back. */
+  private traverse(parent: number, code: number): number {
+    const child = this.baseOf(parent) + code;
+    // Outside the check array doublearray answers -child - 1, never a node's id.
+    return child >= 0 && child < this.check.length && this.check[child] === parent ? child : NOT_FOUND;
+  }
+
+  /** doublearray's `getBase`, including its answer past the end of the array. */
+  private baseOf(index: number): number {
+    return index < this.base.length ? this.base[index]! : -index + 1;
   }
 
   private searchAll(tail: string, pos: number, append: (node: LatticeNode) => void): boolean {
