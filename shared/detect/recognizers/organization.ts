@@ -19,10 +19,11 @@ const INSTITUTION_SUFFIX =
   /(?:大学院|大学|短期大学|高等学校|高校|中学校|小学校|専門学校|インターナショナルスクール|スクール|学園|学院|学校|協会|組合|研究所|財団|病院|医院|クリニック|診療所|歯科|信用金庫|信用組合|銀行|工務店|商事|物産|商店|製作所|工業|産業|建設|不動産|電機|電気|電工|システムズ|ソリューションズ|テクノロジーズ|ホールディングス|出版|新聞社|放送|証券|生命|損保|損害保険|保険|海上|火災|商会|興業|開発|設計|技研|化成|保育園|幼稚園|警備保障|保障|エネルギー|マテリアル|通信|電力|鉄道|航空|交通|自動車|重工|薬品|ロジスティクス|ファーマ|運輸|物流|製薬|食品|精工|化学|薬局|法律事務所|会計事務所)$/;
 /** Nouns that cannot be part of a name run (pronouns, counters, dependent nouns). */
 function nameNoun(t: Token): boolean {
+  // Verbs, particles and the rest are never part of a name (& aside): answered before the regexes below.
+  if (t.pos !== "名詞" && t.pos !== "記号") return t.surface === "&";
   if (t.pos === "記号") return t.surface === "・" || t.surface === "&";
   // kuromoji tags ASCII symbols after normalisation as nouns ( "(" as サ変接続): they are not names.
   if (!/[\p{L}\p{N}]/u.test(t.surface)) return t.surface === "&";
-  if (t.pos === "接頭詞") return false;
   if (t.pos === "名詞" && t.pos1 === "接尾") return t.pos2 !== "人名" && t.pos2 !== "助数詞"; // 工務|店, 市役|所
   return t.pos === "名詞" && !["代名詞", "非自立", "副詞可能", "数"].includes(t.pos1) && !GENERIC.test(t.surface);
 }
@@ -229,6 +230,7 @@ function affiliations(text: string, tokens: readonly Token[]): Candidate[] {
 
 /** 東亜データサービスに入って / で働いています: the name run right before an employment verb. */
 const EMPLOYMENT_AFTER = /^(?:に(?:勤め|勤務|入社|入って|就職|転職|在籍|通って|内定)|で(?:働|勤務|勤め)|の(?:社員|職員|正社員|契約社員|派遣社員|学生|生徒|研究室|者です))/;
+const EMPLOYMENT_FIRST = new Set(["に", "で", "の"]);
 const ENGLISH_INSTITUTION = /(?<![A-Za-z])(?:[A-Z][A-Za-z&'-]+\s){1,4}(?:Junior High School|Senior High School|High School|Elementary School|School|University|College|Academy|Institute|Hospital|Clinic)(?![A-Za-z])/g;
 const ENGLISH_EMPLOYER = /(?:work(?:s|ing)? (?:for|at)|employed (?:at|by)|I'm with|joined|student at|studying at)\s+(?:the\s+)?(?<org>[A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})/g;
 
@@ -236,7 +238,8 @@ function employers(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (!nameNoun(t) || !EMPLOYMENT_AFTER.test(text.slice(t.end, t.end + 8))) continue;
+    // EMPLOYMENT_AFTER starts with に, で or の: most tokens are not followed by one.
+    if (!EMPLOYMENT_FIRST.has(text[t.end] ?? "") || !nameNoun(t) || !EMPLOYMENT_AFTER.test(text.slice(t.end, t.end + 8))) continue;
     const first = nounRun(tokens, i, -1);
     const run = tokens.slice(first, i + 1);
     if (!run.some(nameLike) || GENERIC.test(text.slice(tokens[first]!.start, t.end))) continue;
