@@ -21,13 +21,24 @@ export interface MappedText {
  */
 export function identityText(original: string): MappedText {
   const n = original.length;
-  const origStart = new Int32Array(n);
-  const origEnd = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    origStart[i] = i;
-    origEnd[i] = i + 1;
+  if (n > IDENTITY.starts.length) growIdentity(n);
+  // Views of one shared table (every utterance of every conversation gets one): nothing writes to a map.
+  return { original, text: original, origStart: IDENTITY.starts.subarray(0, n), origEnd: IDENTITY.ends.subarray(0, n) };
+}
+
+/** starts[i] = i and ends[i] = i + 1, as long as the longest text seen so far. */
+const IDENTITY = { starts: new Int32Array(0), ends: new Int32Array(0) };
+
+function growIdentity(n: number): void {
+  const size = Math.max(n, 2 * IDENTITY.starts.length, 1024);
+  const starts = new Int32Array(size);
+  const ends = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    starts[i] = i;
+    ends[i] = i + 1;
   }
-  return { original, text: original, origStart, origEnd };
+  IDENTITY.starts = starts;
+  IDENTITY.ends = ends;
 }
 
 /**
