@@ -17,6 +17,10 @@ const SPOKEN_WORDS: ReadonlyArray<readonly [string, SpokenKind]> = [
   ["ハイフン", "join"], ["はいふん", "join"], ["アンダーバー", "join"], ["アンダースコア", "join"], ["アンダーライン", "join"],
   ["-", "join"], ["_", "join"],
 ];
+/** The spoken "at" words that contain no shorter one (アット, not アットマーク): a text without them says no "at". */
+const SPOKEN_AT_CORES = SPOKEN_WORDS.filter(([w, kind]) => kind === "at" && w !== "@")
+  .map(([w]) => w)
+  .filter((w, _, all) => !all.some((other) => other !== w && w.includes(other)));
 /** Between spoken parts: spaces, commas, middle dots, and fillers. */
 const SPOKEN_SKIP = /^(?:[ 、,・]|えー|えっと|あの)/;
 const LABEL_RUN = /[A-Za-z0-9]+|[\u30A1-\u30FA\u30FC]+|[\u3041-\u3096]+/y;
@@ -71,6 +75,8 @@ function localRegionStart(text: string, atWordStart: number): number {
 
 function findSpokenEmails(text: string): Candidate[] {
   const out: Candidate[] = [];
+  // Most texts say no "at" at all.
+  if (!SPOKEN_AT_CORES.some((w) => text.includes(w))) return out;
   let searchFrom = 0;
   for (let i = 0; i < text.length; i++) {
     const at = SPOKEN_WORDS.find(([w, kind]) => kind === "at" && w !== "@" && text.startsWith(w, i));
