@@ -13,7 +13,8 @@
  * kuromoji 0.1.2 as published and as its README builds it, for throughput as for cold start (tokenizers.md's
  * floor). The engine cuts text with its own faster run of kuromoji's dictionary (shared/text/viterbi.ts, same
  * tokens); that tokenizer alone is printed too (`tokenizer_chars_per_s`), so that detection's own cost stays
- * visible. Cold starts and peak RSS are measured in fresh processes running the compiled engine (dist/).
+ * visible. Every engine figure runs the compiled engine (dist/, as Lambda runs plain JavaScript, not tsx's
+ * transpile): throughput and latency in this process, cold starts and peak RSS in fresh ones.
  * Not a test: figures depend on the machine and on what else runs on it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,13 +25,13 @@ import { parseArgs } from "node:util";
 import type { IpadicFeatures, Tokenizer as KuromojiTokenizer } from "kuromoji";
 import { z } from "zod";
 import { TokumeiConfigSchema } from "../infra/config.js";
-import { createEngine, type Engine } from "../shared/engine.js";
-import { processObject } from "../shared/pipeline.js";
+import { pathToFileURL } from "node:url";
+import type { Engine } from "../shared/engine.js";
 import type { Conversation } from "../shared/schema/conversation.js";
 import type { StoragePort } from "../shared/storage-port.js";
 import { packagedDictionaryDir } from "../shared/text/kuromoji-dictionary.js";
-import { getTokenizer, type Tokenizer } from "../shared/text/tokenizer.js";
-import { measureColdStarts, measurePeakRss, type ChildReport } from "./bench/fresh-process.js";
+import type { Tokenizer } from "../shared/text/tokenizer.js";
+import { DIST_ENGINE, measureColdStarts, measurePeakRss, type ChildReport } from "./bench/fresh-process.js";
 import { buildCorpus, longCalls, type Corpus } from "./bench/corpus.js";
 
 const OptionsSchema = z.object({
@@ -115,6 +116,27 @@ interface Throughput {
   readonly tokenizer: number[];
 }
 
+/** The engine, pipeline and tokenizer as `npm run build` compiled them (dist/): what Lambda runs, not tsx's transpile. */
+interface Compiled {
+  readonly createEngine: typeof import("../shared/engine.js").createEngine;
+  readonly processObject: typeof import("../shared/pipeline.js").processObject;
+  readonly getTokenizer: typeof import("../shared/text/tokenizer.js").getTokenizer;
+}
+
+async function compiled(): Promise<Compiled> {
+  const load = async <T>(path: string): Promise<T> => {
+    try {
+      return (await import(pathToFileURL(join(DIST_ENGINE, "..", path)).href)) as T;
+    } catch (error) {
+      throw new Error(`the compiled engine is missing or stale (${path}): run \`npm run build\` or \`npm run bench\`, which builds first (${(error as Error).message})`);
+    }
+  };
+  const { createEngine } = await load<typeof import("../shared/engine.js")>("engine.js");
+  const { processObject } = await load<typeof import("../shared/pipeline.js")>("pipeline.js");
+  const { getTokenizer } = await load<typeof import("../shared/text/tokenizer.js")>("text/tokenizer.js");
+  return { createEngine, processObject, getTokenizer };
+}
+
 /** kuromoji as its README builds it (its own lookups; the dictionary files as shipped). */
 function stockKuromoji(): Promise<Tokenizer> {
   const kuromoji = createRequire(import.meta.url)("kuromoji") as typeof import("kuromoji");
@@ -161,7 +183,7 @@ interface CallLatency {
 }
 
 /** Each long call once through the engine, kuromoji alone (stock) and the whole pipeline (parse → Parquet), warm. */
-async function measureCalls(engine: Engine, tokenizer: Tokenizer, calls: readonly Conversation[]): Promise<CallLatency> {
+async function measureCalls(processObject: Compiled["processObject"], engine: Engine, tokenizer: Tokenizer, calls: readonly Conversation[]): Promise<CallLatency> {
   const inputs = new Map<string, Uint8Array>();
   for (const call of calls) {
     const jsonl = call.utterances.map((u) => JSON.stringify({ conversation_id: call.conversationId, speaker: u.speaker, text: u.text })).join("\n");
@@ -218,6 +240,7 @@ async function main(): Promise<void> {
   );
 
   if (options.only === "throughput") {
+    const { createEngine, getTokenizer } = await compiled();
     const throughput = measureThroughput(createEngine(), getTokenizer(), await stockKuromoji(), corpus, options.passes);
     printThroughput(print, throughput, options.passes);
     return;
@@ -234,11 +257,12 @@ async function main(): Promise<void> {
   }
   const peakRssMb = anonymizer.maxRssMb;
 
+  const { createEngine, getTokenizer, processObject } = await compiled();
   const tokenizer = getTokenizer();
   const engine = createEngine();
   const stock = await stockKuromoji();
   const throughput = measureThroughput(engine, tokenizer, stock, corpus, options.passes);
-  const latency = await measureCalls(engine, stock, longCalls(corpus, 10_000, options.calls));
+  const latency = await measureCalls(processObject, engine, stock, longCalls(corpus, 10_000, options.calls));
   const benchRssMb = process.resourceUsage().maxRSS / 1024;
 
   const charsPerS = median(throughput.engine);
