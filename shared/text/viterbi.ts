@@ -52,20 +52,78 @@ export interface PathWord {
   readonly features: EntryFeatures;
 }
 
-class LatticeNode {
-  prev: LatticeNode | null = null;
-  shortestCost: number;
-  constructor(
-    readonly id: number,
-    readonly cost: number,
-    /** 1-based position of the first character, as kuromoji counts. */
-    readonly startPos: number,
-    readonly length: number,
-    readonly kind: 0 | 1 | 2 | 3, // BOS, EOS, KNOWN, UNKNOWN
-    readonly leftId: number,
-    readonly rightId: number,
-  ) {
-    this.shortestCost = kind === BOS ? 0 : Number.MAX_VALUE;
+/**
+ * The lattice of one sentence as parallel typed arrays (one allocation per process, grown as needed, instead of an
+ * object per dictionary word). Nodes ending at each position form a list in the order they were added, which is
+ * the order kuromoji's search visits them in, so that ties are broken the same way.
+ */
+class Lattice {
+  size = 0;
+  id = new Int32Array(1024);
+  cost = new Int32Array(1024);
+  /** 1-based position of the first character, as kuromoji counts. */
+  startPos = new Int32Array(1024);
+  length = new Int32Array(1024);
+  kind = new Uint8Array(1024);
+  leftId = new Int32Array(1024);
+  rightId = new Int32Array(1024);
+  /** Best previous node, -1 for none. */
+  prev = new Int32Array(1024);
+  shortestCost = new Float64Array(1024);
+  /** Next node ending at the same position, -1 at the end of the list. */
+  next = new Int32Array(1024);
+  /** First and last node ending at each position, -1 for none. */
+  head = new Int32Array(256);
+  tail = new Int32Array(256);
+
+  reset(positions: number): void {
+    if (positions > this.head.length) {
+      const size = Math.max(positions, 2 * this.head.length);
+      this.head = new Int32Array(size);
+      this.tail = new Int32Array(size);
+    }
+    this.head.fill(-1, 0, positions);
+    this.tail.fill(-1, 0, positions);
+    this.size = 0;
+  }
+
+  /** Adds a node to the list of position `end` and returns its index. */
+  add(id: number, cost: number, startPos: number, length: number, kind: number, leftId: number, rightId: number, end: number): number {
+    if (this.size === this.id.length) this.grow();
+    const n = this.size++;
+    this.id[n] = id;
+    this.cost[n] = cost;
+    this.startPos[n] = startPos;
+    this.length[n] = length;
+    this.kind[n] = kind;
+    this.leftId[n] = leftId;
+    this.rightId[n] = rightId;
+    this.prev[n] = -1;
+    this.shortestCost[n] = kind === BOS ? 0 : Number.MAX_VALUE;
+    this.next[n] = -1;
+    if (this.tail[end] === -1) this.head[end] = n;
+    else this.next[this.tail[end]!] = n;
+    this.tail[end] = n;
+    return n;
+  }
+
+  private grow(): void {
+    const size = 2 * this.id.length;
+    const grown = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.id = grown(this.id, (n) => new Int32Array(n));
+    this.cost = grown(this.cost, (n) => new Int32Array(n));
+    this.startPos = grown(this.startPos, (n) => new Int32Array(n));
+    this.length = grown(this.length, (n) => new Int32Array(n));
+    this.kind = grown(this.kind, (n) => new Uint8Array(n));
+    this.leftId = grown(this.leftId, (n) => new Int32Array(n));
+    this.rightId = grown(this.rightId, (n) => new Int32Array(n));
+    this.prev = grown(this.prev, (n) => new Int32Array(n));
+    this.shortestCost = grown(this.shortestCost, (n) => new Float64Array(n));
+    this.next = grown(this.next, (n) => new Int32Array(n));
   }
 }
 const BOS = 0;
@@ -95,6 +153,7 @@ export class ViterbiTokenizer {
   private readonly unknownFeatures = new Map<number, EntryFeatures>();
   private readonly originalSearch: (key: string) => Array<{ k: string; v?: number }>;
   private readonly utf8 = [0, 0, 0];
+  private readonly lattice = new Lattice();
 
   constructor(kuromoji: KuromojiInternals, originalSearch: (key: string) => Array<{ k: string; v?: number }>) {
     const bc = kuromoji.viterbi_builder.trie.bc;
@@ -130,15 +189,12 @@ export class ViterbiTokenizer {
 
   private sentence(text: string, from: number, to: number, out: PathWord[]): void {
     const n = to - from;
-    // nodesEndAt[p]: nodes whose last character is at 1-based position p; BOS ends at 0, EOS at n + 1.
-    const nodesEndAt: (LatticeNode[] | undefined)[] = new Array(n + 2);
-    nodesEndAt[0] = [new LatticeNode(-1, 0, 0, 0, BOS, 0, 0)];
-    const append = (node: LatticeNode) => {
-      const last = node.startPos + node.length - 1;
-      (nodesEndAt[last] ??= []).push(node);
-    };
+    const lattice = this.lattice;
+    // Lists by the 1-based position of a node's last character: BOS ends at 0, EOS after the last node.
+    lattice.reset(n + 2);
+    lattice.add(-1, 0, 0, 0, BOS, 0, 0, 0);
     for (let pos = 0; pos < n; pos++) {
-      const found = this.knownWords(text, from + pos, to, pos, append);
+      const found = this.knownWords(text, from + pos, to, pos);
       const head = this.characterClass(text.charCodeAt(from + pos));
       if (!found || head.is_always_invoke === 1) {
         let length = 1;
@@ -146,57 +202,58 @@ export class ViterbiTokenizer {
           while (pos + length < n && this.characterClass(text.charCodeAt(from + pos + length)).class_name === head.class_name) length++;
         }
         const ids = this.unknown.target_map[head.class_id as keyof typeof this.unknown.target_map] as ArrayLike<number>;
+        const view = this.unknownView;
         for (let j = 0; j < ids.length; j++) {
           const id = ids[j]!;
-          append(new LatticeNode(id, this.unknownView.getInt16(id + 4, true), pos + 1, length, UNKNOWN, this.unknownView.getInt16(id, true), this.unknownView.getInt16(id + 2, true)));
+          lattice.add(id, view.getInt16(id + 4, true), pos + 1, length, UNKNOWN, view.getInt16(id, true), view.getInt16(id + 2, true), pos + length);
         }
       }
     }
     // kuromoji puts EOS right after the last position any node ends at: with nodes at every position, n + 1.
-    let eosPos = nodesEndAt.length - 1;
-    while (eosPos > 1 && nodesEndAt[eosPos - 1] === undefined) eosPos--;
-    const eos = new LatticeNode(-1, 0, eosPos, 0, EOS, 0, 0);
-    nodesEndAt[eosPos] = [eos];
-    this.forward(nodesEndAt, eosPos);
-    const path: LatticeNode[] = [];
-    let node = eos.prev;
-    if (node === null) return;
-    while (node.kind !== BOS) {
+    let eosPos = n + 1;
+    while (eosPos > 1 && lattice.head[eosPos - 1] === -1) eosPos--;
+    const eos = lattice.add(-1, 0, eosPos, 0, EOS, 0, 0, eosPos);
+    this.forward(eosPos);
+    const path: number[] = [];
+    let node = lattice.prev[eos]!;
+    if (node === -1) return;
+    while (lattice.kind[node] !== BOS) {
       path.push(node);
-      if (node.prev === null) return;
-      node = node.prev;
+      if (lattice.prev[node] === -1) return;
+      node = lattice.prev[node]!;
     }
     // kuromoji carries positions across sentences from the start of the previous sentence's last token.
     const base = out.length > 0 ? out[out.length - 1]!.start + 1 : 0;
     for (let k = path.length - 1; k >= 0; k--) {
       const word = path[k]!;
-      const features = word.kind === KNOWN ? this.entry(this.known, this.knownFeatures, word.id, true) : this.entry(this.unknown, this.unknownFeatures, word.id, false);
-      out.push({ start: base + word.startPos - 1, length: word.kind === KNOWN ? features.surfaceLength : word.length, known: word.kind === KNOWN, features });
+      const known = lattice.kind[word] === KNOWN;
+      const id = lattice.id[word]!;
+      const features = known ? this.entry(this.known, this.knownFeatures, id, true) : this.entry(this.unknown, this.unknownFeatures, id, false);
+      out.push({ start: base + lattice.startPos[word]! - 1, length: known ? features.surfaceLength : lattice.length[word]!, known, features });
     }
   }
 
-  private forward(nodesEndAt: (LatticeNode[] | undefined)[], eosPos: number): void {
+  private forward(eosPos: number): void {
     const costs = this.costs;
     const dimension = this.backwardDimension;
+    const { head, next, startPos, leftId, rightId, cost: wordCost, shortestCost, prev } = this.lattice;
     for (let i = 1; i <= eosPos; i++) {
-      const nodes = nodesEndAt[i];
-      if (nodes === undefined) continue;
-      for (let j = 0; j < nodes.length; j++) {
-        const node = nodes[j]!;
-        const prevNodes = nodesEndAt[node.startPos - 1];
-        if (prevNodes === undefined) continue;
+      for (let node = head[i]!; node !== -1; node = next[node]!) {
+        const first = head[startPos[node]! - 1]!;
+        if (first === -1) continue;
+        const left = leftId[node]!;
+        const own = wordCost[node]!;
         let cost = Number.MAX_VALUE;
-        let best: LatticeNode | null = null;
-        for (let k = 0; k < prevNodes.length; k++) {
-          const prev = prevNodes[k]!;
-          const total = prev.shortestCost + costs[prev.rightId * dimension + node.leftId + 2]! + node.cost;
+        let best = -1;
+        for (let p = first; p !== -1; p = next[p]!) {
+          const total = shortestCost[p]! + costs[rightId[p]! * dimension + left + 2]! + own;
           if (total < cost) {
-            best = prev;
+            best = p;
             cost = total;
           }
         }
-        node.prev = best;
-        node.shortestCost = cost;
+        prev[node] = best;
+        shortestCost[node] = cost;
       }
     }
   }
@@ -205,7 +262,7 @@ export class ViterbiTokenizer {
    * Appends a node for every dictionary word that starts at `at` (shortest first, as doublearray lists them);
    * returns whether there was any. Walks the trie one UTF-8 byte at a time and stops where the walk stops.
    */
-  private knownWords(text: string, at: number, to: number, pos: number, append: (node: LatticeNode) => void): boolean {
+  private knownWords(text: string, at: number, to: number, pos: number): boolean {
     const bytes = this.utf8;
     let found = false;
     let parent = 0;
@@ -232,9 +289,9 @@ export class ViterbiTokenizer {
         const leaf = this.traverse(child, TERM_CODE);
         if (leaf === NOT_FOUND) continue;
         // A word ending inside a character cannot be in IPADIC; should one be, doublearray's own search decides.
-        if (b < length - 1) return this.searchAll(text.slice(at, to), pos, append);
+        if (b < length - 1) return this.searchAll(text.slice(at, to), pos);
         const base = this.baseOf(leaf);
-        if (base <= 0) this.appendEntries(-base - 1, c + 1 - at, pos, append);
+        if (base <= 0) this.appendEntries(-base - 1, c + 1 - at, pos);
         found = true;
       }
     }
@@ -253,18 +310,18 @@ export class ViterbiTokenizer {
     return index < this.base.length ? this.base[index]! : -index + 1;
   }
 
-  private searchAll(tail: string, pos: number, append: (node: LatticeNode) => void): boolean {
+  private searchAll(tail: string, pos: number): boolean {
     const vocabulary = this.originalSearch(tail);
-    for (const word of vocabulary) if (word.v !== undefined) this.appendEntries(word.v, word.k.length, pos, append);
+    for (const word of vocabulary) if (word.v !== undefined) this.appendEntries(word.v, word.k.length, pos);
     return vocabulary.length > 0;
   }
 
-  private appendEntries(trieId: number, length: number, pos: number, append: (node: LatticeNode) => void): void {
+  private appendEntries(trieId: number, length: number, pos: number): void {
     const ids = this.known.target_map[trieId as keyof typeof this.known.target_map] as ArrayLike<number>;
     const view = this.knownView;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      append(new LatticeNode(id, view.getInt16(id + 4, true), pos + 1, length, KNOWN, view.getInt16(id, true), view.getInt16(id + 2, true)));
+      this.lattice.add(id, view.getInt16(id + 4, true), pos + 1, length, KNOWN, view.getInt16(id, true), view.getInt16(id + 2, true), pos + length);
     }
   }
 
