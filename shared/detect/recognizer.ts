@@ -98,7 +98,7 @@ export function runPatterns(recognizer: Recognizer, text: string, nlp: NlpArtifa
   const out: Candidate[] = [];
   for (const pattern of recognizer.patterns ?? []) {
     if (!pattern.regex.global) throw new Error(`recognizer ${recognizer.id}: pattern ${pattern.name} must be global`);
-    for (const match of text.matchAll(pattern.regex)) {
+    for (const match of globalMatches(pattern.regex, text)) {
       const value = match.groups?.["value"];
       const offset = value !== undefined ? match[0].indexOf(value) : 0;
       const start = match.index + offset;
@@ -116,6 +116,31 @@ export function runPatterns(recognizer: Recognizer, text: string, nlp: NlpArtifa
   }
   if (recognizer.find) out.push(...recognizer.find(text, nlp));
   return out;
+}
+
+/**
+ * What `text.matchAll(regex)` yields, without the copy of the regex matchAll makes on every call (every pattern of
+ * every recognizer runs over every utterance). `regex` must be global; its lastIndex is left at 0.
+ */
+export function globalMatches(regex: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  regex.lastIndex = 0;
+  try {
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      out.push(match);
+      // An empty match moves on by one character (a whole code point under the u or v flag), as matchAll does.
+      if (match[0] === "") regex.lastIndex = advance(text, regex.lastIndex, regex.unicode || regex.flags.includes("v"));
+    }
+  } finally {
+    regex.lastIndex = 0;
+  }
+  return out;
+}
+
+function advance(text: string, index: number, unicode: boolean): number {
+  if (!unicode || index + 1 >= text.length) return index + 1;
+  const code = text.charCodeAt(index);
+  return code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00 ? index + 2 : index + 1;
 }
 
 /** Digits of a value, for canonical forms of numbers. */
