@@ -1,4 +1,4 @@
-import type { Candidate } from "./recognizer.js";
+import { type Candidate, globalMatches } from "./recognizer.js";
 import { WordsMatcher } from "./labels.js";
 
 /**
@@ -42,7 +42,7 @@ export function labelledValueFinder(spec: LabelledValueSpec): (text: string) => 
   const loose = spec.loosePattern ? new RegExp(spec.loosePattern.source, "g") : undefined;
   return (text) => {
     const out: Candidate[] = [];
-    for (const label of loose ? text.matchAll(loose) : []) {
+    for (const label of loose ? globalMatches(loose, text) : []) {
       const end = label.index + label[0].length;
       const value = firstShapedValue(text, end, end + maxGap, valueRegex, spec, label[0]);
       if (value) out.push({ ...value, score: value.score - FAR_PENALTY, patternName: `${spec.patternName}-loose` });

@@ -1,5 +1,5 @@
 import { isIPv6 } from "node:net";
-import type { Candidate, Recognizer } from "../recognizer.js";
+import { type Candidate, type Recognizer, globalMatches } from "../recognizer.js";
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![0-9.])(?:${OCTET}\\.){3}${OCTET}(?:\\/(?:3[0-2]|[12]?\\d))?(?![0-9]|\\.\\d)`, "g");
@@ -11,7 +11,7 @@ const IPV6_CANDIDATE = /(?<![0-9A-Fa-f.])(?<![0-9A-Fa-f:]:)(?=[0-9A-Fa-f]|::)(?:
 
 function findIPv6(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const match of text.matchAll(IPV6_CANDIDATE)) {
+  for (const match of globalMatches(IPV6_CANDIDATE, text)) {
     const [address, prefix] = match[0].split("/");
     if (!address || !isIPv6(address) || !/[0-9A-Fa-f]/.test(address)) continue;
     if (prefix !== undefined && Number(prefix) > 128) continue;

@@ -1,5 +1,5 @@
 import { getTokenizer, type Token } from "../../text/tokenizer.js";
-import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
+import { type Candidate, type NlpArtifacts, type Recognizer, globalMatches } from "../recognizer.js";
 
 /**
  * LOCATION: a city, prefecture or country tied to a person (hometown, residence, a move, a relative's city).
@@ -59,7 +59,7 @@ const ASKS_PLACE = /ご住所|住所|お住まい|どちらに住|どこに住|�
 
 function findLocations(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(ENGLISH_PLACE)) {
+  for (const m of globalMatches(ENGLISH_PLACE, text)) {
     const place = m.groups?.["place"];
     if (!place || NOT_PLACE.test(place.split(/[ -]/)[0]!)) continue;
     const start = m.index + m[0].length - place.length;

@@ -1,6 +1,6 @@
 import { getTokenizer, type Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
-import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
+import { type Candidate, type NlpArtifacts, type Recognizer, globalMatches } from "../recognizer.js";
 
 /**
  * ORGANIZATION: the employer, school or company of a participant or of a named person (policy rule 6):
@@ -139,7 +139,7 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     if (c) out.push(c);
   };
   // 株式会社北斗物産 / 山本工務店株式会社: the legal form with the name run next to it.
-  for (const m of text.matchAll(LEGAL)) {
+  for (const m of globalMatches(LEGAL, text)) {
     const end = m.index + m[0].length;
     // 株式会社はるかぜ不動産: the name may be hiragana up to a company word.
     const spelled = /^[\u3041-\u3096\u30A1-\u30FA\u30FC\p{Script=Han}A-Za-z0-9・&]{0,12}?(?:不動産|商事|物産|工業|建設|電機|設計|保険|銀行|運輸|食品|製作所|工務店|システムズ|ホールディングス|テック|サービス)/u.exec(text.slice(end));
@@ -181,7 +181,7 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
   }
   out.push(...agentCompanies(text, tokens), ...employers(text, tokens), ...affiliations(text, tokens));
   // 会社（ミナト物流株式会社）, 宮城菜々子選手（湘南スイミングクラブ）: an affiliation in brackets.
-  for (const m of text.matchAll(/(?:会社|勤務先|勤め先|職場|学校|所属|選手|さん|氏|様)[（(](?<org>[^（()）、。\n]{2,20})[）)]/gu)) {
+  for (const m of globalMatches(BRACKETED_AFFILIATION, text)) {
     const org = m.groups?.["org"];
     // （本名・田村静子）, （英語名 Kenta Ono）: a name in brackets, not an affiliation.
     if (!org || /^\d+$/.test(org) || !/[\p{Script=Han}\u30A1-\u30FA\u30FCA-Za-z]/u.test(org) || /^(?:本名|旧姓|英語名|通称|芸名|愛称|旧名)/.test(org)) continue;
@@ -189,11 +189,11 @@ function findOrganizations(text: string, nlp: NlpArtifacts): Candidate[] {
     push(start, start + org.length, 0.8, "bracketed-affiliation");
   }
   // Shirakaba Gakuin High School, Minato Clinic: capitalised words before an English institution word.
-  for (const m of text.matchAll(ENGLISH_INSTITUTION)) {
+  for (const m of globalMatches(ENGLISH_INSTITUTION, text)) {
     const attended = /(?:go(?:es)? to|went to|attend(?:s|ed)?|work(?:s|ed)? (?:at|for)|stud(?:y|ies|ied) at|graduated from|student at|teach(?:es)? at)\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, m.index - 24), m.index));
     if (!/^(?:The|A|An|My|Our|Your|Japanese|English|Public|Private|Local)\s/.test(m[0]) || attended) push(m.index, m.index + m[0].length, attended ? 0.8 : 0.55, "english-institution");
   }
-  for (const m of text.matchAll(ENGLISH_EMPLOYER)) {
+  for (const m of globalMatches(ENGLISH_EMPLOYER, text)) {
     // A sentence's full stop is not part of the name (Inc. and Co. keep theirs: a letter run before the stop).
     const found = m.groups?.["org"];
     if (!found) continue;
@@ -230,6 +230,8 @@ function affiliations(text: string, tokens: readonly Token[]): Candidate[] {
 
 /** 東亜データサービスに入って / で働いています: the name run right before an employment verb. */
 const EMPLOYMENT_AFTER = /^(?:に(?:勤め|勤務|入社|入って|就職|転職|在籍|通って|内定)|で(?:働|勤務|勤め)|の(?:社員|職員|正社員|契約社員|派遣社員|学生|生徒|研究室|者です))/;
+/** 会社（ミナト物流株式会社）, 選手（湘南スイミングクラブ）. */
+const BRACKETED_AFFILIATION = /(?:会社|勤務先|勤め先|職場|学校|所属|選手|さん|氏|様)[（(](?<org>[^（()）、。\n]{2,20})[）)]/gu;
 const EMPLOYMENT_FIRST = new Set(["に", "で", "の"]);
 const ENGLISH_INSTITUTION = /(?<![A-Za-z])(?:[A-Z][A-Za-z&'-]+\s){1,4}(?:Junior High School|Senior High School|High School|Elementary School|School|University|College|Academy|Institute|Hospital|Clinic)(?![A-Za-z])/g;
 const ENGLISH_EMPLOYER = /(?:work(?:s|ing)? (?:for|at)|employed (?:at|by)|I'm with|joined|student at|studying at)\s+(?:the\s+)?(?<org>[A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})/g;

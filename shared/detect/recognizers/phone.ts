@@ -1,5 +1,5 @@
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import type { Candidate, Recognizer } from "../recognizer.js";
+import { type Candidate, type Recognizer, globalMatches } from "../recognizer.js";
 
 /** Japanese number shapes libphonenumber may reject as unassigned but a person still gave as theirs. */
 const JP_SHAPE = /(?<![0-9+])(?:\+81[ -]?\(?0?\)?|0)\d{1,4}[ -]?\(?\d{1,4}\)?[ -]?\d{3,4}(?![0-9])/g;
@@ -48,7 +48,7 @@ function findPhones(text: string): Candidate[] {
       canonical: found.number.number,
     });
   }
-  for (const match of text.matchAll(JP_SHAPE)) {
+  for (const match of globalMatches(JP_SHAPE, text)) {
     const parsed = parsePhoneNumberFromString(match[0], "JP");
     if (!parsed?.isPossible() || gluedToLetters(text, match.index, match.index + match[0].length)) continue;
     out.push({
