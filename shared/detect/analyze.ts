@@ -7,7 +7,7 @@ import type { Finding } from "./finding.js";
 import { NON_PII_LABELS, WordsMatcher } from "./labels.js";
 import { resolveOverlaps } from "./overlap.js";
 import { placeholderRanges } from "./placeholders.js";
-import { getTokenizer, type Token } from "../text/tokenizer.js";
+import { getTokenizer } from "../text/tokenizer.js";
 import { runPatterns, type Candidate, type NlpArtifacts, type Recognizer } from "./recognizer.js";
 import { buildRegistry } from "./registry.js";
 
@@ -75,16 +75,6 @@ export class Analyzer {
     if (this.needsTokens) getTokenizer();
   }
 
-  /**
-   * Tokens of each prepared text, for `analyzePrepared`: cutting a run of texts in one loop keeps kuromoji's
-   * dictionary in the CPU caches (about 5% of a conversation's analysis time).
-   */
-  tokenizeAll(prepared: readonly MappedText[]): (readonly Token[] | undefined)[] {
-    if (!this.needsTokens) return prepared.map(() => undefined);
-    const tokenizer = getTokenizer();
-    return prepared.map((p) => (p.original.length === 0 ? undefined : tokenizer.tokenize(p.text)));
-  }
-
   /** The entity types the enabled recognizers can report. */
   get entityTypes(): EntityType[] {
     return [...new Set(this.recognizers.map((r) => r.recognizer.entity))];
@@ -103,10 +93,8 @@ export class Analyzer {
    * @example
    * const [question, answer] = ["口座番号をお願いします", "1234567です"].map(prepareText);
    * analyzer.analyzePrepared(answer, question) // → [BANK_ACCOUNT over 1234567]
-   *
-   * `tokens`, when given, are the text's own from `tokenizeAll`.
    */
-  analyzePrepared(prepared: MappedText, preceding?: MappedText, tokens?: readonly Token[]): Finding[] {
+  analyzePrepared(prepared: MappedText, preceding?: MappedText): Finding[] {
     const text = prepared.original;
     if (text.length === 0) return [];
     const view = prepared.text;
@@ -114,7 +102,7 @@ export class Analyzer {
     const before = preceding && preceding.original.length > 0 ? `${precedingTail(preceding.text)}\n` : "";
     const labels = this.findLabels(before + view).map((hit) => ({ ...hit, start: hit.start - before.length, end: hit.end - before.length }));
     const blocked = placeholderRanges(text);
-    const nlp: NlpArtifacts = { tokens: this.needsTokens ? (tokens ?? getTokenizer().tokenize(view)) : [] };
+    const nlp: NlpArtifacts = { tokens: this.needsTokens ? getTokenizer().tokenize(view) : [] };
     const findings: Finding[] = [];
     for (const prep of this.recognizers) {
       for (const candidate of this.candidates(prep.recognizer, view, before, nlp)) {

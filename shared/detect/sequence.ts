@@ -3,8 +3,6 @@ import type { Analyzer } from "./analyze.js";
 import type { Finding } from "./finding.js";
 import { addRepeats, DEFAULT_REPEAT_OPTIONS, type KnownValue, type RepeatOptions } from "./repeats.js";
 
-const TOKEN_BATCH = 64;
-
 /**
  * Analyzes the utterances of one conversation in order: each utterance reads the previous one as context
  * (an answer is typed by its question), and values found anywhere are found again where repeated.
@@ -21,12 +19,6 @@ export function analyzeConversation(
 ): Finding[][] {
   // Each utterance is prepared once: for its own analysis, as the next one's preceding text, and for the repeats.
   const views = texts.map((text) => prepareText(text));
-  const own: Finding[][] = [];
-  // Tokens are cut a batch at a time: a chat export of one endless thread does not hold them all at once.
-  for (let from = 0; from < views.length; from += TOKEN_BATCH) {
-    const batch = views.slice(from, from + TOKEN_BATCH);
-    const tokens = analyzer.tokenizeAll(batch);
-    batch.forEach((view, k) => own.push(analyzer.analyzePrepared(view, views[from + k - 1], tokens[k])));
-  }
+  const own = views.map((view, i) => analyzer.analyzePrepared(view, views[i - 1]));
   return addRepeats(views, own, repeatOptions, known);
 }
