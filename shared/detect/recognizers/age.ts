@@ -207,9 +207,12 @@ function onePersons(text: string, hit: Hit): boolean {
   return true;
 }
 
-function unitHits(text: string): Hit[] {
+/** The forms of one person's age (no ranges): what makes a question about someone's age. */
+const PERSON_FORMS = FORMS.filter((form) => !form.range);
+
+function unitHits(text: string, forms: readonly Form[] = FORMS): Hit[] {
   const hits: Hit[] = [];
-  for (const form of FORMS) {
+  for (const form of forms) {
     if (!form.marker.test(text)) continue;
     for (const m of text.matchAll(form.regex)) {
       if (m[0].length === 0 || !plausible(form.value(m))) continue;
@@ -253,8 +256,17 @@ const AFTER_BIRTH_DATE = new RegExp(
 
 const AFTER_AGE_QUESTION = new RegExp(`(?<=(?:年齢|おいくつ|何歳|ご年齢)[^。\\n]{0,30}[?？。、\\s])${BARE}(?=なんです|です|でして|だけど|だよ)`, "g");
 
+/** Every bare age is a NUMBER: ASCII digits or a kanji numeral. */
+const ANY_AGE_NUMBER = /[0-9〇一二三四五六七八九十百]/;
+/** What the lookbehind patterns need, tested first: they would otherwise look back from every position. */
+const FAMILY_CLAUSE_END = /なんで|なので/;
+const AGE_QUESTION_WORD = /年齢|おいくつ|何歳/;
+/** Every label of LABELLED_BARE: 享年, 年齢, お年, 年, お歳, 歳, とし. */
+const AGE_LABEL_WORD = /[年歳]|とし/;
+
 function bareHits(text: string, units: readonly Hit[]): Hit[] {
   const hits: Hit[] = [];
+  if (!ANY_AGE_NUMBER.test(text)) return hits;
   const add = (m: RegExpMatchArray, name: string) => {
     const { start, end } = span(m, "n");
     const full = m[0].endsWith("歳") || m[0].endsWith("才") ? end + 1 : end;
@@ -262,7 +274,7 @@ function bareHits(text: string, units: readonly Hit[]): Hit[] {
       hits.push({ start, end: full, name });
     }
   };
-  for (const m of text.matchAll(LABELLED_BARE)) add(m, "labelled");
+  if (AGE_LABEL_WORD.test(text)) for (const m of text.matchAll(LABELLED_BARE)) add(m, "labelled");
   for (const m of text.matchAll(REACHED_BARE)) add(m, "reached");
   for (const m of text.matchAll(FAMILY_BARE)) add(m, "of-family");
   for (const date of findDates(text)) {
@@ -273,9 +285,9 @@ function bareHits(text: string, units: readonly Hit[]): Hit[] {
   }
   if (units.length > 0 || AGE_TOPIC.test(text)) for (const m of text.matchAll(PERSON_BARE)) add(m, "of-person");
   // 兄の遼も出たいって言い出して…11なんですけど: a bare predicate number in a sentence about a family member.
-  for (const m of text.matchAll(FAMILY_CLAUSE_BARE)) add(m, "family-clause");
+  if (FAMILY_CLAUSE_END.test(text)) for (const m of text.matchAll(FAMILY_CLAUSE_BARE)) add(m, "family-clause");
   // 年齢で料金かわるプランってありました？ 33なんですけど: a number opening a clause right after an age question.
-  for (const m of text.matchAll(AFTER_AGE_QUESTION)) add(m, "after-age-question");
+  if (AGE_QUESTION_WORD.test(text)) for (const m of text.matchAll(AFTER_AGE_QUESTION)) add(m, "after-age-question");
   return hits;
 }
 
@@ -304,7 +316,7 @@ const CLAUSE_NUMBER = new RegExp(`(?<=[、,。.!！?？…\\s])(?<v>(?<n>${NUMBE
 function findAgeAnswer(question: string, answer: string): Candidate[] {
   const ask = AGE_QUESTION.exec(question);
   const asked = ask !== null && !LIMIT_QUESTION.test(question.slice(ask.index, ask.index + 20));
-  if (!asked && !unitHits(question).some((h) => !h.range && onePersons(question, h))) return [];
+  if (!asked && !unitHits(question, PERSON_FORMS).some((h) => onePersons(question, h))) return [];
   const out: Candidate[] = [];
   const m = asked ? ANSWER.exec(answer) : null;
   if (m?.groups?.["v"]) {
