@@ -24,6 +24,9 @@ const KANJI_DIGITS = "〇一二三四五六七八九";
 /** Characters of a place name: kanji (numerals included: 二条殿町), katakana (グランメール), 々 and ヶ. */
 const HEAD_CHAR = /[\p{Script=Han}\p{Script=Katakana}ー々ヶ]/u;
 const HAN = /\p{Script=Han}/u;
+const ANY_PREFECTURE = new RegExp(PREFECTURES.join("|"));
+/** Every prefecture ends in 都/道/府/県; every municipality suffix classifyHead reads is 市/区/郡. */
+const ADMIN_CHAR = /[都道府県市区郡]/;
 /** Units that make a number part of an address. 番 and 号 only as units: not 番目, 番線, 番町, 号室, 号車. */
 const UNIT = /^(?:丁目|番地|番(?![目線号組手町台館])|号(?![室棟線車機館])|条|地割)/;
 /** A number followed by these is a room or a wing, not part of the 番地 chain. */
@@ -56,19 +59,27 @@ interface NumberRead {
   readonly text: string;
 }
 
+const isAsciiDigit = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
 /** A number at `i`: up to four ASCII digits (longer ones are phone numbers and codes) or a kanji numeral. */
 function readNumber(text: string, i: number): NumberRead | undefined {
-  if (/[0-9]/.test(text[i] ?? "")) {
+  if (isAsciiDigit(text, i)) {
     let j = i;
-    while (/[0-9]/.test(text[j] ?? "")) j++;
+    while (isAsciiDigit(text, j)) j++;
     if (j - i > 4) return undefined;
     return { end: j, digits: true, ascii: true, text: text.slice(i, j) };
   }
   let j = i;
-  while (j < text.length && KANJI_NUMERALS.includes(text[j]!) && j - i < 8) j++;
+  let digits = true;
+  while (j < text.length && KANJI_NUMERALS.includes(text[j]!) && j - i < 8) {
+    if (!KANJI_DIGITS.includes(text[j]!)) digits = false;
+    j++;
+  }
   if (j === i) return undefined;
-  const s = text.slice(i, j);
-  return { end: j, digits: [...s].every((c) => KANJI_DIGITS.includes(c)), ascii: false, text: s };
+  return { end: j, digits, ascii: false, text: text.slice(i, j) };
 }
 
 /** Separators and fillers between the parts of one address (、 えー あの, spaces, and の where allowed). */
@@ -261,6 +272,13 @@ function acceptBuilding(name: string, withRoom: boolean): boolean {
   return withRoom || BUILDING_WORDS.some((w) => name.includes(w));
 }
 
+/** Whether `text` before `end` ends in a prefecture, municipality or Kyoto-direction unit (区, 上ル …). */
+function endsWithAdminUnit(text: string, end: number): boolean {
+  if (end > 0 && "都道府県市区郡".includes(text[end - 1]!)) return true;
+  const last2 = end >= 2 ? text.slice(end - 2, end) : "";
+  return ["上ル", "下ル", "入ル", "上る", "下る", "入る"].includes(last2);
+}
+
 /** Start of the run of place-name characters ending at `end` (hiragana city names, 丸の内, 上る included). */
 function runStartBefore(text: string, end: number): number {
   let p = end;
@@ -294,7 +312,7 @@ function runStartBefore(text: string, end: number): number {
     // 東京都 渋谷区, 荒川区、えー、西日暮里
     const sep = sepStartBefore(text, p);
     // 浅舞、えー、字下川原: an 字 (aza) after a pause continues the 町域.
-    const afterUnit = /(?:[都道府県市区郡]|上ル|下ル|入ル|上る|下る|入る)$/.test(text.slice(0, sep)) || /^大?字/.test(text.slice(p));
+    const afterUnit = endsWithAdminUnit(text, sep) || text.startsWith("字", p) || text.startsWith("大字", p);
     if (sep < p && p < end && afterUnit && HEAD_CHAR.test(text[p] ?? "")) {
       p = sep;
       continue;
@@ -338,16 +356,10 @@ function nameFloor(text: string, runStart: number, at: number): number {
 /** Reads the place-name run `[runStart, runEnd)`: where the address starts and how specific it is. */
 function classifyHead(text: string, runStart: number, runEnd: number, tokens: readonly Token[], allowTown = true): Head | undefined {
   if (runEnd <= runStart) return undefined;
-  const run = text.slice(runStart, runEnd);
-  let pref = -1;
-  let prefEnd = -1;
-  for (const p of PREFECTURES) {
-    const at = run.indexOf(p);
-    if (at >= 0 && (pref < 0 || at < pref)) {
-      pref = runStart + at;
-      prefEnd = pref + p.length;
-    }
-  }
+  // No prefecture's name is a prefix of another's, so the leftmost match is the earliest prefecture.
+  const prefecture = ANY_PREFECTURE.exec(text.slice(runStart, runEnd));
+  const pref = prefecture ? runStart + prefecture.index : -1;
+  const prefEnd = prefecture ? pref + prefecture[0].length : -1;
   let firstSuffix = -1;
   let lastSuffixEnd = prefEnd;
   // 町/村 are municipalities only right after a 郡 or a prefecture (愛知郡東郷町); after a city they are 町域.
@@ -460,8 +472,13 @@ function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Cand
  */
 function headOnly(text: string, tokens: readonly Token[], mode: Mode, cores: ReadonlyArray<{ start: number; end: number }>): Candidate[] {
   const out: Candidate[] = [];
+  // classifyHead finds no head without a prefecture or municipality before the run's end: runs that end before
+  // the first of them are not read.
+  const firstAdmin = text.search(ADMIN_CHAR);
+  if (firstAdmin < 0) return out;
   const runs = [...text.matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々ヶ]+/gu)].map((m) => m.index + m[0].length);
   for (const [n, runEnd] of runs.entries()) {
+    if (runEnd <= firstAdmin) continue;
     // Followed by a number: the chain decided already. Continued by the next run (上る, 丸の内): read that one.
     if (readNumber(text, skipSep(text, runEnd)) || cores.some((c) => c.start <= runEnd && runEnd <= c.end)) continue;
     const next = runs[n + 1];
