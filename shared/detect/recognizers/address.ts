@@ -354,7 +354,7 @@ function nameFloor(text: string, runStart: number, at: number): number {
 }
 
 /** Reads the place-name run `[runStart, runEnd)`: where the address starts and how specific it is. */
-function classifyHead(text: string, runStart: number, runEnd: number, tokens: readonly Token[], allowTown = true): Head | undefined {
+function classifyHead(text: string, runStart: number, runEnd: number, tokensOf: TokensOf, allowTown = true): Head | undefined {
   if (runEnd <= runStart) return undefined;
   // No prefecture's name is a prefix of another's, so the leftmost match is the earliest prefecture.
   const prefecture = ANY_PREFECTURE.exec(text.slice(runStart, runEnd));
@@ -375,12 +375,13 @@ function classifyHead(text: string, runStart: number, runEnd: number, tokens: re
       previous = ch;
     }
   }
-  if (pref < 0 && firstSuffix < 0) return allowTown ? townHead(text, runStart, runEnd, tokens) : undefined;
+  if (pref < 0 && firstSuffix < 0) return allowTown ? townHead(text, runStart, runEnd, tokensOf()) : undefined;
   let start = pref;
   if (firstSuffix >= 0) {
     let nameStart = nameFloor(text, runStart, firstSuffix);
     // A long run before the suffix: keep the proper-noun tokens that end at it (…横浜市).
     if (firstSuffix - nameStart > 5) {
+      const tokens = tokensOf();
       const last = tokens.findIndex((t) => t.end === firstSuffix);
       if (last >= 0) {
         let s = last;
@@ -417,12 +418,25 @@ function townHead(text: string, runStart: number, runEnd: number, tokens: readon
 }
 
 /** The place-name head right before `coreStart` (separators, fillers or a dash may stand between). */
-function headBefore(text: string, coreStart: number, tokens: readonly Token[]): Head | undefined {
+function headBefore(text: string, coreStart: number, tokensOf: TokensOf): Head | undefined {
   const end = text[coreStart - 1] === "-" ? coreStart - 1 : sepStartBefore(text, coreStart);
-  return classifyHead(text, runStartBefore(text, end), end, tokens);
+  return classifyHead(text, runStartBefore(text, end), end, tokensOf);
 }
 
 type Mode = "text" | "answer";
+
+/**
+ * A text's tokens, tokenized on first use: asksAddress reads every question, and most decisions about one
+ * (a city with a number, no number at all) need no tokens.
+ */
+type TokensOf = () => readonly Token[];
+
+const givenTokens = (tokens: readonly Token[]): TokensOf => () => tokens;
+
+function lazyTokens(text: string): TokensOf {
+  let tokens: readonly Token[] | undefined;
+  return () => (tokens ??= getTokenizer().tokenize(text));
+}
 
 /** A number may start a chain here: not inside a longer number, a date, a time or a version. */
 function chainMayStart(text: string, i: number): boolean {
@@ -433,7 +447,7 @@ function chainMayStart(text: string, i: number): boolean {
   return previous === "" || !KANJI_NUMERALS.includes(previous);
 }
 
-function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Candidate[] {
+function findAddresses(text: string, tokensOf: TokensOf, mode: Mode): Candidate[] {
   const out: Candidate[] = [];
   const cores: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < text.length; i++) {
@@ -441,7 +455,7 @@ function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Cand
     const core = parseCore(text, i);
     if (!core) continue;
     cores.push(core);
-    const head = headBefore(text, core.start, tokens);
+    const head = headBefore(text, core.start, tokensOf);
     const end = extendRight(text, core.end);
     i = end - 1;
     // 南七条西十五丁目: the direction before the 条 belongs to the grid address.
@@ -462,7 +476,7 @@ function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Cand
       out.push({ start: core.start, end, score: 0.6, patternName: "units-number" });
     }
   }
-  out.push(...headOnly(text, tokens, mode, cores));
+  out.push(...headOnly(text, tokensOf, mode, cores));
   return out;
 }
 
@@ -470,7 +484,7 @@ function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Cand
  * A city with its 町域 and no number (京都市中京区烏丸通御池上ル二条殿町, 世田谷区池尻): an address when Kyoto's
  * street directions say so, or as an answer to an address question or next to 住所.
  */
-function headOnly(text: string, tokens: readonly Token[], mode: Mode, cores: ReadonlyArray<{ start: number; end: number }>): Candidate[] {
+function headOnly(text: string, tokensOf: TokensOf, mode: Mode, cores: ReadonlyArray<{ start: number; end: number }>): Candidate[] {
   const out: Candidate[] = [];
   // classifyHead finds no head without a prefecture or municipality before the run's end: runs that end before
   // the first of them are not read.
@@ -483,13 +497,14 @@ function headOnly(text: string, tokens: readonly Token[], mode: Mode, cores: Rea
     if (readNumber(text, skipSep(text, runEnd)) || cores.some((c) => c.start <= runEnd && runEnd <= c.end)) continue;
     const next = runs[n + 1];
     if (next !== undefined && runStartBefore(text, next) <= runEnd) continue;
-    const head = classifyHead(text, runStartBefore(text, runEnd), runEnd, tokens, false);
+    const head = classifyHead(text, runStartBefore(text, runEnd), runEnd, tokensOf, false);
     if (!head || head.residue.length < 2 || PUBLIC_PLACE_END.test(head.residue)) continue;
     if (KYOTO_DIRECTION.test(head.residue)) {
       out.push({ start: head.start, end: runEnd, score: 0.7, patternName: "kyoto-street" });
       continue;
     }
     const residueStart = runEnd - head.residue.length;
+    const tokens = tokensOf();
     const named = tokens.some((t) => t.start >= residueStart && t.end <= runEnd && t.pos1 === "固有名詞");
     if (!named && tokens.length > 0) continue;
     out.push({ start: head.start, end: runEnd, score: 0.6, patternName: "city-and-town", requiresContext: mode === "text" });
@@ -540,7 +555,7 @@ function asksAddress(question: string): boolean {
   // Every address findAddresses reports without needing context has a number chain or a Kyoto direction:
   // without either, the question is not tokenized (this runs for every utterance that follows another).
   if (!KYOTO_DIRECTION.test(question) && !hasNumberChain(question)) return false;
-  return findAddresses(question, getTokenizer().tokenize(question), "text").some((c) => !c.requiresContext);
+  return findAddresses(question, lazyTokens(question), "text").some((c) => !c.requiresContext);
 }
 
 /** Whether a number chain (丁目, 番地, 1-2-3 …) starts anywhere in `text`: what findAddresses builds on. */
@@ -562,9 +577,9 @@ export const addressRecognizer: Recognizer = {
   id: "jp-address",
   entity: "ADDRESS",
   description: "住所: prefecture/city to 丁目・番地・号, building and room; partial answers to address questions",
-  find: (text: string, nlp: NlpArtifacts) => [...findAddresses(text, nlp.tokens, "text"), ...findEnglish(text)],
+  find: (text: string, nlp: NlpArtifacts) => [...findAddresses(text, givenTokens(nlp.tokens), "text"), ...findEnglish(text)],
   findAnswer: (question, answer, nlp) =>
-    asksAddress(question) ? [...findAddresses(answer, nlp?.tokens ?? getTokenizer().tokenize(answer), "answer"), ...roomAnswers(answer)] : [],
+    asksAddress(question) ? [...findAddresses(answer, nlp ? givenTokens(nlp.tokens) : lazyTokens(answer), "answer"), ...roomAnswers(answer)] : [],
   needsTokens: true,
   context: {
     words: ["住所", "所在地", "届け先", "送り先", "送付先", "配送先", "郵送先", "発送先", "設置先", "移転先", "転居先", "引っ越し先", "番地", "〒", "郵便番号", "address"],
