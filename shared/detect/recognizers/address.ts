@@ -64,6 +64,9 @@ const isAsciiDigit = (text: string, i: number): boolean => {
   return c >= 48 && c <= 57;
 };
 
+/** Whether a numeral (ASCII digit or kanji) is at `i`: where readNumber may read a number. */
+const startsNumber = (text: string, i: number): boolean => isAsciiDigit(text, i) || (i < text.length && KANJI_NUMERALS.includes(text[i]!));
+
 /** A number at `i`: up to four ASCII digits (longer ones are phone numbers and codes) or a kanji numeral. */
 function readNumber(text: string, i: number): NumberRead | undefined {
   if (isAsciiDigit(text, i)) {
@@ -82,6 +85,10 @@ function readNumber(text: string, i: number): NumberRead | undefined {
   return { end: j, digits, ascii: false, text: text.slice(i, j) };
 }
 
+/** First and last characters of the fillers: most positions are none, and the list is not searched there. */
+const FILLER_FIRST = new Set(FILLERS.map((f) => f[0]!));
+const FILLER_LAST = new Set(FILLERS.map((f) => f[f.length - 1]!));
+
 /** Separators and fillers between the parts of one address (、 えー あの, spaces, and の where allowed). */
 function skipSep(text: string, i: number, withNo = false): number {
   let j = i;
@@ -91,7 +98,7 @@ function skipSep(text: string, i: number, withNo = false): number {
       j++;
       continue;
     }
-    const filler = FILLERS.find((f) => text.startsWith(f, j));
+    const filler = FILLER_FIRST.has(ch ?? "") ? FILLERS.find((f) => text.startsWith(f, j)) : undefined;
     if (!filler) break;
     j += filler.length;
   }
@@ -107,7 +114,9 @@ function sepStartBefore(text: string, end: number): number {
       j--;
       continue;
     }
-    const filler = FILLERS.find((f) => text.startsWith(f, j - f.length) && !/[ぁ-ゖ]/.test(text[j - f.length - 1] ?? ""));
+    const filler = FILLER_LAST.has(ch ?? "")
+      ? FILLERS.find((f) => text.startsWith(f, j - f.length) && !/[ぁ-ゖ]/.test(text[j - f.length - 1] ?? ""))
+      : undefined;
     if (!filler) break;
     j -= filler.length;
   }
@@ -451,7 +460,8 @@ function findAddresses(text: string, tokensOf: TokensOf, mode: Mode): Candidate[
   const out: Candidate[] = [];
   const cores: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < text.length; i++) {
-    if (!readNumber(text, i) || !chainMayStart(text, i)) continue;
+    // parseCore reads no chain where no number starts.
+    if (!startsNumber(text, i) || !chainMayStart(text, i)) continue;
     const core = parseCore(text, i);
     if (!core) continue;
     cores.push(core);
@@ -562,7 +572,7 @@ function asksAddress(question: string): boolean {
 function hasNumberChain(text: string): boolean {
   if (!ANY_NUMERAL.test(text)) return false;
   for (let i = 0; i < text.length; i++) {
-    if (readNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
+    if (startsNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
   }
   return false;
 }
