@@ -96,7 +96,7 @@ interface Form {
   /** Span inside the match, when it is not the whole match. */
   readonly group?: string;
   readonly range?: boolean;
-  /** What every match contains (歳, 代, "("): a text without it is not searched (unitHits runs on every text twice). */
+  /** What every match contains (3歳, 30代, "(54)"): a text without it is not searched (unitHits runs on every text twice). */
   readonly marker: RegExp;
 }
 
@@ -104,14 +104,16 @@ const FORMS: readonly Form[] = [
   {
     // 42歳, 四十二歳, 七十二才, 三十八岁, 30세, 1歳半
     name: "years",
-    marker: /[歳才岁세]/,
+    marker: /[0-9〇一二三四五六七八九十百]\s?[歳才岁세]/,
     regex: new RegExp(`(?<n>${NUMBER})\\s?(?:歳|才|岁|세(?![가-힣]))半?`, "gu"),
     value: (m) => parseJapaneseInteger(m.groups!["n"]!),
   },
   {
     // 24さい, にじゅうよんさい, はっさい: kana さい only where it ends a phrase (にさいして is に際して).
     name: "years-kana",
-    marker: /さい/,
+    // さい after the last character of a number (a digit, a kanji numeral, or the kana of じゅう, はっ, いち, に,
+    // さん, ご, ろく, なな …): a bare さい (ください, なさい) has no value and is never a hit.
+    marker: /[0-9〇一二三四五六七八九十百うっちにんごくな]さい/,
     regex: new RegExp(`(?:(?<n>${NUMBER})|${KANA_NUMBER})さい(?=$|[。、！!？?…\\s・)）」』~]|です|でし|だ|で[、,。\\s]|に(?:なり|なっ|なる)|なん|の|と)`, "g"),
     value: (m) => (m.groups!["n"] ? parseJapaneseInteger(m.groups!["n"]) : kanaValue(m.groups!)),
   },
@@ -132,7 +134,7 @@ const FORMS: readonly Form[] = [
   {
     // 30代, 三十代前半, 40代後半
     name: "decade",
-    marker: /代|だい/,
+    marker: /[0十百]\s?(?:代|だい)/,
     regex: /(?<![0-9〇一二三四五六七八九十百千年第])(?<n>[1-9]0|[二三四五六七八九]?十|百)\s?(?:代(?!目|表|金|理|替|わ|償|行|謝|官|議|用|々|価|物|打|筆|入)|だい(?![じすぶがひく]))(?:前半|後半|半ば|なかば|中盤|中頃|初め|はじめ|ぜんはん|こうはん)?/g,
     value: (m) => parseJapaneseInteger(m.groups!["n"]!),
     range: true,
@@ -140,7 +142,7 @@ const FORMS: readonly Form[] = [
   {
     // アラサー, アラフォー, アラフィフ, アラカン: "around 30/40/50/60", a range like 30代
     name: "around",
-    marker: /アラ/,
+    marker: /アラ(?:サー|フォー|フィフ|カン|還|ハタ)/,
     regex: /(?<![\u30A1-\u30FA\u30FC])アラ(?:サー|フォー|フィフ|カン|還|ハタ)(?![\u30A1-\u30FA\u30FC])/g,
     // Always a plausible age: the word itself says 30, 40, 50 or 60-ish.
     value: () => 40,
@@ -149,7 +151,7 @@ const FORMS: readonly Form[] = [
   {
     // 36 years old, thirty years old, 36-year-old, 36 yrs old, 36 y/o
     name: "english-years-old",
-    marker: /y/i,
+    marker: /(?:years?|yrs?)[\s-]?old|y\/?o/i,
     regex: new RegExp(`(?<![0-9A-Za-z])(?<n>${EN_NUMBER})(?:[\\s-]?(?:years?|yrs?)[\\s-]?old|\\s?y/?o)(?![A-Za-z])`, "gi"),
     value: (m) => englishValue(m.groups!["n"]!),
   },
@@ -164,7 +166,7 @@ const FORMS: readonly Form[] = [
   {
     // I'm 36, she's thirty, turned 40: the number only, and only where nothing after it makes it a quantity.
     name: "english-im",
-    marker: /[A-Za-z]/,
+    marker: /I['’]?m|I am|he['’]s|she['’]s|he is|she is|turn/i,
     regex: new RegExp(
       `(?<![A-Za-z])(?:I['’]?m|I am|he['’]s|she['’]s|he is|she is|turn(?:ed|ing|s)?)\\s+(?<n>${EN_NUMBER})(?=\\s*(?:[.,!?…;]|$|\\s+(?:now|this year|next|last|and|but|so|in|too|already|on)\\b))`,
       "gi",
@@ -175,7 +177,7 @@ const FORMS: readonly Form[] = [
   {
     // 山田太郎氏（54）, 田中一郎容疑者（32）= news style: the age in parentheses after a name or title.
     name: "news",
-    marker: /\(/,
+    marker: /\([0-9]{1,3}\)/,
     regex: new RegExp(`(?:${TITLE}|${NEWS_NAME})\\s?\\((?<n>[0-9]{1,3})\\)(?=$|[=、,。\\s)]|[はがもをにとのへで])`, "gu"),
     value: (m) => Number(m.groups!["n"]),
     group: "n",
