@@ -24,6 +24,9 @@ const KANJI_DIGITS = "〇一二三四五六七八九";
 /** Characters of a place name: kanji (numerals included: 二条殿町), katakana (グランメール), 々 and ヶ. */
 const HEAD_CHAR = /[\p{Script=Han}\p{Script=Katakana}ー々ヶ]/u;
 const HAN = /\p{Script=Han}/u;
+const ANY_PREFECTURE = new RegExp(PREFECTURES.join("|"));
+/** Every prefecture ends in 都/道/府/県; every municipality suffix classifyHead reads is 市/区/郡. */
+const ADMIN_CHAR = /[都道府県市区郡]/;
 /** Units that make a number part of an address. 番 and 号 only as units: not 番目, 番線, 番町, 号室, 号車. */
 const UNIT = /^(?:丁目|番地|番(?![目線号組手町台館])|号(?![室棟線車機館])|条|地割)/;
 /** A number followed by these is a room or a wing, not part of the 番地 chain. */
@@ -56,20 +59,35 @@ interface NumberRead {
   readonly text: string;
 }
 
+const isAsciiDigit = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/** Whether a numeral (ASCII digit or kanji) is at `i`: where readNumber may read a number. */
+const startsNumber = (text: string, i: number): boolean => isAsciiDigit(text, i) || (i < text.length && KANJI_NUMERALS.includes(text[i]!));
+
 /** A number at `i`: up to four ASCII digits (longer ones are phone numbers and codes) or a kanji numeral. */
 function readNumber(text: string, i: number): NumberRead | undefined {
-  if (/[0-9]/.test(text[i] ?? "")) {
+  if (isAsciiDigit(text, i)) {
     let j = i;
-    while (/[0-9]/.test(text[j] ?? "")) j++;
+    while (isAsciiDigit(text, j)) j++;
     if (j - i > 4) return undefined;
     return { end: j, digits: true, ascii: true, text: text.slice(i, j) };
   }
   let j = i;
-  while (j < text.length && KANJI_NUMERALS.includes(text[j]!) && j - i < 8) j++;
+  let digits = true;
+  while (j < text.length && KANJI_NUMERALS.includes(text[j]!) && j - i < 8) {
+    if (!KANJI_DIGITS.includes(text[j]!)) digits = false;
+    j++;
+  }
   if (j === i) return undefined;
-  const s = text.slice(i, j);
-  return { end: j, digits: [...s].every((c) => KANJI_DIGITS.includes(c)), ascii: false, text: s };
+  return { end: j, digits, ascii: false, text: text.slice(i, j) };
 }
+
+/** First and last characters of the fillers: most positions are none, and the list is not searched there. */
+const FILLER_FIRST = new Set(FILLERS.map((f) => f[0]!));
+const FILLER_LAST = new Set(FILLERS.map((f) => f[f.length - 1]!));
 
 /** Separators and fillers between the parts of one address (、 えー あの, spaces, and の where allowed). */
 function skipSep(text: string, i: number, withNo = false): number {
@@ -80,7 +98,7 @@ function skipSep(text: string, i: number, withNo = false): number {
       j++;
       continue;
     }
-    const filler = FILLERS.find((f) => text.startsWith(f, j));
+    const filler = FILLER_FIRST.has(ch ?? "") ? FILLERS.find((f) => text.startsWith(f, j)) : undefined;
     if (!filler) break;
     j += filler.length;
   }
@@ -96,7 +114,9 @@ function sepStartBefore(text: string, end: number): number {
       j--;
       continue;
     }
-    const filler = FILLERS.find((f) => text.startsWith(f, j - f.length) && !/[ぁ-ゖ]/.test(text[j - f.length - 1] ?? ""));
+    const filler = FILLER_LAST.has(ch ?? "")
+      ? FILLERS.find((f) => text.startsWith(f, j - f.length) && !/[ぁ-ゖ]/.test(text[j - f.length - 1] ?? ""))
+      : undefined;
     if (!filler) break;
     j -= filler.length;
   }
@@ -261,6 +281,13 @@ function acceptBuilding(name: string, withRoom: boolean): boolean {
   return withRoom || BUILDING_WORDS.some((w) => name.includes(w));
 }
 
+/** Whether `text` before `end` ends in a prefecture, municipality or Kyoto-direction unit (区, 上ル …). */
+function endsWithAdminUnit(text: string, end: number): boolean {
+  if (end > 0 && "都道府県市区郡".includes(text[end - 1]!)) return true;
+  const last2 = end >= 2 ? text.slice(end - 2, end) : "";
+  return ["上ル", "下ル", "入ル", "上る", "下る", "入る"].includes(last2);
+}
+
 /** Start of the run of place-name characters ending at `end` (hiragana city names, 丸の内, 上る included). */
 function runStartBefore(text: string, end: number): number {
   let p = end;
@@ -294,7 +321,7 @@ function runStartBefore(text: string, end: number): number {
     // 東京都 渋谷区, 荒川区、えー、西日暮里
     const sep = sepStartBefore(text, p);
     // 浅舞、えー、字下川原: an 字 (aza) after a pause continues the 町域.
-    const afterUnit = /(?:[都道府県市区郡]|上ル|下ル|入ル|上る|下る|入る)$/.test(text.slice(0, sep)) || /^大?字/.test(text.slice(p));
+    const afterUnit = endsWithAdminUnit(text, sep) || text.startsWith("字", p) || text.startsWith("大字", p);
     if (sep < p && p < end && afterUnit && HEAD_CHAR.test(text[p] ?? "")) {
       p = sep;
       continue;
@@ -336,18 +363,12 @@ function nameFloor(text: string, runStart: number, at: number): number {
 }
 
 /** Reads the place-name run `[runStart, runEnd)`: where the address starts and how specific it is. */
-function classifyHead(text: string, runStart: number, runEnd: number, tokens: readonly Token[], allowTown = true): Head | undefined {
+function classifyHead(text: string, runStart: number, runEnd: number, tokensOf: TokensOf, allowTown = true): Head | undefined {
   if (runEnd <= runStart) return undefined;
-  const run = text.slice(runStart, runEnd);
-  let pref = -1;
-  let prefEnd = -1;
-  for (const p of PREFECTURES) {
-    const at = run.indexOf(p);
-    if (at >= 0 && (pref < 0 || at < pref)) {
-      pref = runStart + at;
-      prefEnd = pref + p.length;
-    }
-  }
+  // No prefecture's name is a prefix of another's, so the leftmost match is the earliest prefecture.
+  const prefecture = ANY_PREFECTURE.exec(text.slice(runStart, runEnd));
+  const pref = prefecture ? runStart + prefecture.index : -1;
+  const prefEnd = prefecture ? pref + prefecture[0].length : -1;
   let firstSuffix = -1;
   let lastSuffixEnd = prefEnd;
   // 町/村 are municipalities only right after a 郡 or a prefecture (愛知郡東郷町); after a city they are 町域.
@@ -363,12 +384,13 @@ function classifyHead(text: string, runStart: number, runEnd: number, tokens: re
       previous = ch;
     }
   }
-  if (pref < 0 && firstSuffix < 0) return allowTown ? townHead(text, runStart, runEnd, tokens) : undefined;
+  if (pref < 0 && firstSuffix < 0) return allowTown ? townHead(text, runStart, runEnd, tokensOf()) : undefined;
   let start = pref;
   if (firstSuffix >= 0) {
     let nameStart = nameFloor(text, runStart, firstSuffix);
     // A long run before the suffix: keep the proper-noun tokens that end at it (…横浜市).
     if (firstSuffix - nameStart > 5) {
+      const tokens = tokensOf();
       const last = tokens.findIndex((t) => t.end === firstSuffix);
       if (last >= 0) {
         let s = last;
@@ -405,12 +427,25 @@ function townHead(text: string, runStart: number, runEnd: number, tokens: readon
 }
 
 /** The place-name head right before `coreStart` (separators, fillers or a dash may stand between). */
-function headBefore(text: string, coreStart: number, tokens: readonly Token[]): Head | undefined {
+function headBefore(text: string, coreStart: number, tokensOf: TokensOf): Head | undefined {
   const end = text[coreStart - 1] === "-" ? coreStart - 1 : sepStartBefore(text, coreStart);
-  return classifyHead(text, runStartBefore(text, end), end, tokens);
+  return classifyHead(text, runStartBefore(text, end), end, tokensOf);
 }
 
 type Mode = "text" | "answer";
+
+/**
+ * A text's tokens, tokenized on first use: asksAddress reads every question, and most decisions about one
+ * (a city with a number, no number at all) need no tokens.
+ */
+type TokensOf = () => readonly Token[];
+
+const givenTokens = (tokens: readonly Token[]): TokensOf => () => tokens;
+
+function lazyTokens(text: string): TokensOf {
+  let tokens: readonly Token[] | undefined;
+  return () => (tokens ??= getTokenizer().tokenize(text));
+}
 
 /** A number may start a chain here: not inside a longer number, a date, a time or a version. */
 function chainMayStart(text: string, i: number): boolean {
@@ -421,15 +456,16 @@ function chainMayStart(text: string, i: number): boolean {
   return previous === "" || !KANJI_NUMERALS.includes(previous);
 }
 
-function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Candidate[] {
+function findAddresses(text: string, tokensOf: TokensOf, mode: Mode): Candidate[] {
   const out: Candidate[] = [];
   const cores: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < text.length; i++) {
-    if (!readNumber(text, i) || !chainMayStart(text, i)) continue;
+    // parseCore reads no chain where no number starts.
+    if (!startsNumber(text, i) || !chainMayStart(text, i)) continue;
     const core = parseCore(text, i);
     if (!core) continue;
     cores.push(core);
-    const head = headBefore(text, core.start, tokens);
+    const head = headBefore(text, core.start, tokensOf);
     const end = extendRight(text, core.end);
     i = end - 1;
     // 南七条西十五丁目: the direction before the 条 belongs to the grid address.
@@ -450,7 +486,7 @@ function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Cand
       out.push({ start: core.start, end, score: 0.6, patternName: "units-number" });
     }
   }
-  out.push(...headOnly(text, tokens, mode, cores));
+  out.push(...headOnly(text, tokensOf, mode, cores));
   return out;
 }
 
@@ -458,21 +494,27 @@ function findAddresses(text: string, tokens: readonly Token[], mode: Mode): Cand
  * A city with its 町域 and no number (京都市中京区烏丸通御池上ル二条殿町, 世田谷区池尻): an address when Kyoto's
  * street directions say so, or as an answer to an address question or next to 住所.
  */
-function headOnly(text: string, tokens: readonly Token[], mode: Mode, cores: ReadonlyArray<{ start: number; end: number }>): Candidate[] {
+function headOnly(text: string, tokensOf: TokensOf, mode: Mode, cores: ReadonlyArray<{ start: number; end: number }>): Candidate[] {
   const out: Candidate[] = [];
+  // classifyHead finds no head without a prefecture or municipality before the run's end: runs that end before
+  // the first of them are not read.
+  const firstAdmin = text.search(ADMIN_CHAR);
+  if (firstAdmin < 0) return out;
   const runs = [...text.matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々ヶ]+/gu)].map((m) => m.index + m[0].length);
   for (const [n, runEnd] of runs.entries()) {
+    if (runEnd <= firstAdmin) continue;
     // Followed by a number: the chain decided already. Continued by the next run (上る, 丸の内): read that one.
     if (readNumber(text, skipSep(text, runEnd)) || cores.some((c) => c.start <= runEnd && runEnd <= c.end)) continue;
     const next = runs[n + 1];
     if (next !== undefined && runStartBefore(text, next) <= runEnd) continue;
-    const head = classifyHead(text, runStartBefore(text, runEnd), runEnd, tokens, false);
+    const head = classifyHead(text, runStartBefore(text, runEnd), runEnd, tokensOf, false);
     if (!head || head.residue.length < 2 || PUBLIC_PLACE_END.test(head.residue)) continue;
     if (KYOTO_DIRECTION.test(head.residue)) {
       out.push({ start: head.start, end: runEnd, score: 0.7, patternName: "kyoto-street" });
       continue;
     }
     const residueStart = runEnd - head.residue.length;
+    const tokens = tokensOf();
     const named = tokens.some((t) => t.start >= residueStart && t.end <= runEnd && t.pos1 === "固有名詞");
     if (!named && tokens.length > 0) continue;
     out.push({ start: head.start, end: runEnd, score: 0.6, patternName: "city-and-town", requiresContext: mode === "text" });
@@ -523,14 +565,14 @@ function asksAddress(question: string): boolean {
   // Every address findAddresses reports without needing context has a number chain or a Kyoto direction:
   // without either, the question is not tokenized (this runs for every utterance that follows another).
   if (!KYOTO_DIRECTION.test(question) && !hasNumberChain(question)) return false;
-  return findAddresses(question, getTokenizer().tokenize(question), "text").some((c) => !c.requiresContext);
+  return findAddresses(question, lazyTokens(question), "text").some((c) => !c.requiresContext);
 }
 
 /** Whether a number chain (丁目, 番地, 1-2-3 …) starts anywhere in `text`: what findAddresses builds on. */
 function hasNumberChain(text: string): boolean {
   if (!ANY_NUMERAL.test(text)) return false;
   for (let i = 0; i < text.length; i++) {
-    if (readNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
+    if (startsNumber(text, i) && chainMayStart(text, i) && parseCore(text, i)) return true;
   }
   return false;
 }
@@ -545,9 +587,9 @@ export const addressRecognizer: Recognizer = {
   id: "jp-address",
   entity: "ADDRESS",
   description: "住所: prefecture/city to 丁目・番地・号, building and room; partial answers to address questions",
-  find: (text: string, nlp: NlpArtifacts) => [...findAddresses(text, nlp.tokens, "text"), ...findEnglish(text)],
+  find: (text: string, nlp: NlpArtifacts) => [...findAddresses(text, givenTokens(nlp.tokens), "text"), ...findEnglish(text)],
   findAnswer: (question, answer, nlp) =>
-    asksAddress(question) ? [...findAddresses(answer, nlp?.tokens ?? getTokenizer().tokenize(answer), "answer"), ...roomAnswers(answer)] : [],
+    asksAddress(question) ? [...findAddresses(answer, nlp ? givenTokens(nlp.tokens) : lazyTokens(answer), "answer"), ...roomAnswers(answer)] : [],
   needsTokens: true,
   context: {
     words: ["住所", "所在地", "届け先", "送り先", "送付先", "配送先", "郵送先", "発送先", "設置先", "移転先", "転居先", "引っ越し先", "番地", "〒", "郵便番号", "address"],

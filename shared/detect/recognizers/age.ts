@@ -96,7 +96,7 @@ interface Form {
   /** Span inside the match, when it is not the whole match. */
   readonly group?: string;
   readonly range?: boolean;
-  /** What every match contains (歳, 代, "("): a text without it is not searched (unitHits runs on every text twice). */
+  /** What every match contains (3歳, 30代, "(54)"): a text without it is not searched (unitHits runs on every text twice). */
   readonly marker: RegExp;
 }
 
@@ -104,14 +104,16 @@ const FORMS: readonly Form[] = [
   {
     // 42歳, 四十二歳, 七十二才, 三十八岁, 30세, 1歳半
     name: "years",
-    marker: /[歳才岁세]/,
+    marker: /[0-9〇一二三四五六七八九十百]\s?[歳才岁세]/,
     regex: new RegExp(`(?<n>${NUMBER})\\s?(?:歳|才|岁|세(?![가-힣]))半?`, "gu"),
     value: (m) => parseJapaneseInteger(m.groups!["n"]!),
   },
   {
     // 24さい, にじゅうよんさい, はっさい: kana さい only where it ends a phrase (にさいして is に際して).
     name: "years-kana",
-    marker: /さい/,
+    // さい after the last character of a number (a digit, a kanji numeral, or the kana of じゅう, はっ, いち, に,
+    // さん, ご, ろく, なな …): a bare さい (ください, なさい) has no value and is never a hit.
+    marker: /[0-9〇一二三四五六七八九十百うっちにんごくな]さい/,
     regex: new RegExp(`(?:(?<n>${NUMBER})|${KANA_NUMBER})さい(?=$|[。、！!？?…\\s・)）」』~]|です|でし|だ|で[、,。\\s]|に(?:なり|なっ|なる)|なん|の|と)`, "g"),
     value: (m) => (m.groups!["n"] ? parseJapaneseInteger(m.groups!["n"]) : kanaValue(m.groups!)),
   },
@@ -132,7 +134,7 @@ const FORMS: readonly Form[] = [
   {
     // 30代, 三十代前半, 40代後半
     name: "decade",
-    marker: /代|だい/,
+    marker: /[0十百]\s?(?:代|だい)/,
     regex: /(?<![0-9〇一二三四五六七八九十百千年第])(?<n>[1-9]0|[二三四五六七八九]?十|百)\s?(?:代(?!目|表|金|理|替|わ|償|行|謝|官|議|用|々|価|物|打|筆|入)|だい(?![じすぶがひく]))(?:前半|後半|半ば|なかば|中盤|中頃|初め|はじめ|ぜんはん|こうはん)?/g,
     value: (m) => parseJapaneseInteger(m.groups!["n"]!),
     range: true,
@@ -140,7 +142,7 @@ const FORMS: readonly Form[] = [
   {
     // アラサー, アラフォー, アラフィフ, アラカン: "around 30/40/50/60", a range like 30代
     name: "around",
-    marker: /アラ/,
+    marker: /アラ(?:サー|フォー|フィフ|カン|還|ハタ)/,
     regex: /(?<![\u30A1-\u30FA\u30FC])アラ(?:サー|フォー|フィフ|カン|還|ハタ)(?![\u30A1-\u30FA\u30FC])/g,
     // Always a plausible age: the word itself says 30, 40, 50 or 60-ish.
     value: () => 40,
@@ -149,7 +151,7 @@ const FORMS: readonly Form[] = [
   {
     // 36 years old, thirty years old, 36-year-old, 36 yrs old, 36 y/o
     name: "english-years-old",
-    marker: /y/i,
+    marker: /(?:years?|yrs?)[\s-]?old|y\/?o/i,
     regex: new RegExp(`(?<![0-9A-Za-z])(?<n>${EN_NUMBER})(?:[\\s-]?(?:years?|yrs?)[\\s-]?old|\\s?y/?o)(?![A-Za-z])`, "gi"),
     value: (m) => englishValue(m.groups!["n"]!),
   },
@@ -164,7 +166,7 @@ const FORMS: readonly Form[] = [
   {
     // I'm 36, she's thirty, turned 40: the number only, and only where nothing after it makes it a quantity.
     name: "english-im",
-    marker: /[A-Za-z]/,
+    marker: /I['’]?m|I am|he['’]s|she['’]s|he is|she is|turn/i,
     regex: new RegExp(
       `(?<![A-Za-z])(?:I['’]?m|I am|he['’]s|she['’]s|he is|she is|turn(?:ed|ing|s)?)\\s+(?<n>${EN_NUMBER})(?=\\s*(?:[.,!?…;]|$|\\s+(?:now|this year|next|last|and|but|so|in|too|already|on)\\b))`,
       "gi",
@@ -175,7 +177,7 @@ const FORMS: readonly Form[] = [
   {
     // 山田太郎氏（54）, 田中一郎容疑者（32）= news style: the age in parentheses after a name or title.
     name: "news",
-    marker: /\(/,
+    marker: /\([0-9]{1,3}\)/,
     regex: new RegExp(`(?:${TITLE}|${NEWS_NAME})\\s?\\((?<n>[0-9]{1,3})\\)(?=$|[=、,。\\s)]|[はがもをにとのへで])`, "gu"),
     value: (m) => Number(m.groups!["n"]),
     group: "n",
@@ -207,9 +209,12 @@ function onePersons(text: string, hit: Hit): boolean {
   return true;
 }
 
-function unitHits(text: string): Hit[] {
+/** The forms of one person's age (no ranges): what makes a question about someone's age. */
+const PERSON_FORMS = FORMS.filter((form) => !form.range);
+
+function unitHits(text: string, forms: readonly Form[] = FORMS): Hit[] {
   const hits: Hit[] = [];
-  for (const form of FORMS) {
+  for (const form of forms) {
     if (!form.marker.test(text)) continue;
     for (const m of text.matchAll(form.regex)) {
       if (m[0].length === 0 || !plausible(form.value(m))) continue;
@@ -253,8 +258,17 @@ const AFTER_BIRTH_DATE = new RegExp(
 
 const AFTER_AGE_QUESTION = new RegExp(`(?<=(?:年齢|おいくつ|何歳|ご年齢)[^。\\n]{0,30}[?？。、\\s])${BARE}(?=なんです|です|でして|だけど|だよ)`, "g");
 
+/** Every bare age is a NUMBER: ASCII digits or a kanji numeral. */
+const ANY_AGE_NUMBER = /[0-9〇一二三四五六七八九十百]/;
+/** What the lookbehind patterns need, tested first: they would otherwise look back from every position. */
+const FAMILY_CLAUSE_END = /なんで|なので/;
+const AGE_QUESTION_WORD = /年齢|おいくつ|何歳/;
+/** Every label of LABELLED_BARE: 享年, 年齢, お年, 年, お歳, 歳, とし. */
+const AGE_LABEL_WORD = /[年歳]|とし/;
+
 function bareHits(text: string, units: readonly Hit[]): Hit[] {
   const hits: Hit[] = [];
+  if (!ANY_AGE_NUMBER.test(text)) return hits;
   const add = (m: RegExpMatchArray, name: string) => {
     const { start, end } = span(m, "n");
     const full = m[0].endsWith("歳") || m[0].endsWith("才") ? end + 1 : end;
@@ -262,7 +276,7 @@ function bareHits(text: string, units: readonly Hit[]): Hit[] {
       hits.push({ start, end: full, name });
     }
   };
-  for (const m of text.matchAll(LABELLED_BARE)) add(m, "labelled");
+  if (AGE_LABEL_WORD.test(text)) for (const m of text.matchAll(LABELLED_BARE)) add(m, "labelled");
   for (const m of text.matchAll(REACHED_BARE)) add(m, "reached");
   for (const m of text.matchAll(FAMILY_BARE)) add(m, "of-family");
   for (const date of findDates(text)) {
@@ -273,9 +287,9 @@ function bareHits(text: string, units: readonly Hit[]): Hit[] {
   }
   if (units.length > 0 || AGE_TOPIC.test(text)) for (const m of text.matchAll(PERSON_BARE)) add(m, "of-person");
   // 兄の遼も出たいって言い出して…11なんですけど: a bare predicate number in a sentence about a family member.
-  for (const m of text.matchAll(FAMILY_CLAUSE_BARE)) add(m, "family-clause");
+  if (FAMILY_CLAUSE_END.test(text)) for (const m of text.matchAll(FAMILY_CLAUSE_BARE)) add(m, "family-clause");
   // 年齢で料金かわるプランってありました？ 33なんですけど: a number opening a clause right after an age question.
-  for (const m of text.matchAll(AFTER_AGE_QUESTION)) add(m, "after-age-question");
+  if (AGE_QUESTION_WORD.test(text)) for (const m of text.matchAll(AFTER_AGE_QUESTION)) add(m, "after-age-question");
   return hits;
 }
 
@@ -304,7 +318,7 @@ const CLAUSE_NUMBER = new RegExp(`(?<=[、,。.!！?？…\\s])(?<v>(?<n>${NUMBE
 function findAgeAnswer(question: string, answer: string): Candidate[] {
   const ask = AGE_QUESTION.exec(question);
   const asked = ask !== null && !LIMIT_QUESTION.test(question.slice(ask.index, ask.index + 20));
-  if (!asked && !unitHits(question).some((h) => !h.range && onePersons(question, h))) return [];
+  if (!asked && !unitHits(question, PERSON_FORMS).some((h) => onePersons(question, h))) return [];
   const out: Candidate[] = [];
   const m = asked ? ANSWER.exec(answer) : null;
   if (m?.groups?.["v"]) {

@@ -36,6 +36,7 @@ const MONTHS: Readonly<Record<string, number>> = {
 };
 const MONTH_NAME =
   "(?<mname>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?";
+const MONTH_ABBREVIATION = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
 const ORDINAL = "(?:st|nd|rd|th)?";
 
 /** What follows a year when it is not a year of a date: a duration (3年間), an age (20年前), a fiscal year (年度). */
@@ -46,6 +47,11 @@ const TWO_DIGIT_YEAR_AFTER = /^(?:生まれ|産まれ|うまれ|です|でした
 interface Shape {
   readonly form: string;
   readonly regex: RegExp;
+  /**
+   * What every date of this shape contains (an era and its year, a number and 年 or 月, digits around a
+   * separator): a text without it is not searched (datesIn runs on every utterance and on the one before it).
+   */
+  readonly marker: RegExp;
   readonly read: (groups: Record<string, string | undefined>) => Omit<DateMatch, "start" | "end" | "form"> | undefined;
 }
 
@@ -97,6 +103,7 @@ const SHAPES: readonly Shape[] = [
   {
     // 昭和五十八年の、えー、十一月二十日 / 平成2年12月1日 / 令和元年 / S60年3月5日 / エス五十八の、十の二十一
     form: "era",
+    marker: new RegExp(`${ERA}\\s?[元0-9〇一二三四五六七八九十]`),
     regex: new RegExp(
       `(?<![A-Za-z\\u30A1-\\u30FA\\u30FC])${ERA}\\s?(?<y>元|[0-9]{1,2}|${KANJI_NUM})\\s?(?:${YEAR_UNIT}${MONTH_DAY}|の${GAP}(?<m2>${NUM})\\s?(?:月|の)${GAP}(?<d2>${NUM})(?:\\s?日)?)`,
       "g",
@@ -109,6 +116,7 @@ const SHAPES: readonly Shape[] = [
   {
     // 享保3年 (Edo-period eras: year as given, no Western year)
     form: "edo-era",
+    marker: new RegExp(`(?:${EDO_ERAS})\\s?[元0-9〇一二三四五六七八九十]`),
     regex: new RegExp(`(?<![\\p{Script=Han}])(?:${EDO_ERAS})\\s?(?<y>元|[0-9]{1,2}|${KANJI_NUM})\\s?年${MONTH_DAY}`, "gu"),
     read: (g) => {
       const year = g["y"] === "元" ? 1 : num(g["y"]);
@@ -120,6 +128,8 @@ const SHAPES: readonly Shape[] = [
   {
     // 1985年3月5日 / 1991年の、えーと、10月24日 / 85年 / 1993년 12월 9일 / 千九百八十五年
     form: "western",
+    // The year ends in a digit or a kanji numeral (二千年 in 千).
+    marker: /[0-9〇一二三四五六七八九十千]\s?(?:[年년]|ねん)/,
     regex: new RegExp(`(?<![0-9'’〇一二三四五六七八九十]|明治|大正|昭和|平成|令和)(?<y>(?:18|19|20)[0-9]{2}|[0-9]{2}|千九百${KANJI_NUM}|二千${KANJI_NUM}?|[〇一二三四五六七八九]{2}|[二三四五六七八九]十[一二三四五六七八九]?)\\s?${YEAR_UNIT}${MONTH_DAY}`, "g"),
     read: (g) => {
       // 八九年六月二日: a two-digit year in kanji is a year only with its month (三十年 alone is a duration).
@@ -131,18 +141,21 @@ const SHAPES: readonly Shape[] = [
   {
     // 3月5日 / 十一月二十日 / 12월 9일 / 3月5号
     form: "month-day",
+    marker: /[0-9〇一二三四五六七八九十]\s?(?:[月월]|がつ)/,
     regex: new RegExp(`(?<![0-9〇一二三四五六七八九十])(?<m>${NUM})\\s?${MONTH_UNIT}${GAP}(?<d>${NUM})\\s?${DAY_UNIT}`, "g"),
     read: (g) => checked(undefined, num(g["m"]), num(g["d"])),
   },
   {
     // 1985/3/5, 1985-03-05, 1985.3.5
     form: "ymd-numeric",
+    marker: /[0-9][/.-][0-9]/,
     regex: /(?<![0-9A-Za-z./-])(?<y>(?:18|19|20)[0-9]{2})(?<s>[/.-])(?<m>[0-9]{1,2})\k<s>(?<d>[0-9]{1,2})(?![0-9]|[./-][0-9])/g,
     read: (g) => checked(western(g["y"]!), num(g["m"]), num(g["d"])),
   },
   {
     // S60.3.5, H2/4/2, R1 (era initials with digits)
     form: "era-initial",
+    marker: /[MTSHR]\.?\s?[元0-9]/,
     regex: /(?<![0-9A-Za-z])(?<era>[MTSHR])\.?\s?(?<y>元|[0-9]{1,2})(?:(?<s>[/.-])(?<m>[0-9]{1,2})(?:\k<s>(?<d>[0-9]{1,2}))?)?(?![0-9A-Za-z]|[./-][0-9])/g,
     read: (g) => {
       const year = eraYear(g["era"]!, g["y"]!);
@@ -152,6 +165,7 @@ const SHAPES: readonly Shape[] = [
   {
     // 3/5/1985 (US) or 5/3/1985 (UK): which is the month cannot be known, so only the year is read.
     form: "dmy-numeric",
+    marker: /[0-9][/.-][0-9]/,
     regex: /(?<![0-9A-Za-z./-])(?<a>[0-9]{1,2})(?<s>[/.-])(?<b>[0-9]{1,2})\k<s>(?<y>(?:18|19|20)[0-9]{2})(?![0-9]|[./-][0-9])/g,
     read: (g) => {
       const a = Number(g["a"]);
@@ -164,18 +178,23 @@ const SHAPES: readonly Shape[] = [
   {
     // 85/3/5, 85.03.05 (two-digit year first, as Japanese forms write it)
     form: "yy-numeric",
+    marker: /[0-9][/.-][0-9]/,
     regex: /(?<![0-9A-Za-z./-])(?<y>[0-9]{2})(?<s>[/.-])(?<m>[0-9]{1,2})\k<s>(?<d>[0-9]{1,2})(?![0-9]|[./-][0-9])/g,
     read: (g) => checked(Number(g["y"]), num(g["m"]), num(g["d"])),
   },
   {
     // 3/5 (month/day only)
     form: "md-numeric",
+    marker: /[0-9]\/[0-9]/,
     regex: /(?<![0-9A-Za-z./-])(?<m>[0-9]{1,2})\/(?<d>[0-9]{1,2})(?![0-9]|\/[0-9])/g,
     read: (g) => checked(undefined, num(g["m"]), num(g["d"])),
   },
   {
     // March 5, 1985 / Mar. 5th / March 1985
     form: "english-mdy",
+    // Every month name starts with its three-letter abbreviation. The regex also matches a month name alone, but
+    // read() keeps only those with a day or a year: digits, which datesIn checks first.
+    marker: MONTH_ABBREVIATION,
     regex: new RegExp(`(?<![A-Za-z])${MONTH_NAME}(?:\\s+(?<d>[0-9]{1,2})${ORDINAL}(?![0-9]))?(?:,?\\s+(?<y>(?:18|19|20)[0-9]{2}))?(?![0-9A-Za-z])`, "g"),
     read: (g) => {
       if (g["d"] === undefined && g["y"] === undefined) return undefined;
@@ -186,6 +205,7 @@ const SHAPES: readonly Shape[] = [
   {
     // 5 March 1985 / 5th of March
     form: "english-dmy",
+    marker: MONTH_ABBREVIATION,
     regex: new RegExp(`(?<![0-9A-Za-z])(?<d>[0-9]{1,2})${ORDINAL}\\s+(?:of\\s+)?${MONTH_NAME}(?:,?\\s+(?<y>(?:18|19|20)[0-9]{2}))?(?![0-9A-Za-z])`, "g"),
     read: (g) => {
       const month = MONTHS[g["mname"]!.slice(0, 3).toLowerCase()];
@@ -195,6 +215,7 @@ const SHAPES: readonly Shape[] = [
   {
     // 1997 on its own ("born in 1997"), '85
     form: "bare-year",
+    marker: /(?:18|19|20)[0-9]{2}|['’][0-9]{2}/,
     regex: /(?<![0-9A-Za-z./:'’-])(?:(?<y>(?:18|19|20)[0-9]{2})|['’](?<yy>[0-9]{2}))(?![0-9A-Za-z]|[./:-][0-9]|\s?[年년])/g,
     read: (g) => {
       const year = g["y"] ? western(g["y"]) : Number(g["yy"]);
@@ -226,9 +247,14 @@ export function findDates(text: string): DateMatch[] {
 const recentDates: Array<{ readonly text: string; readonly dates: readonly DateMatch[] }> = [];
 const RECENT_TEXTS = 4;
 
+/** Every shape's year, month or day is a number (元年 included): a text without one holds no date. */
+const ANY_DATE_NUMBER = /[0-9〇一二三四五六七八九十元]/;
+
 function datesIn(text: string): DateMatch[] {
+  if (!ANY_DATE_NUMBER.test(text)) return [];
   const all: DateMatch[] = [];
   for (const shape of SHAPES) {
+    if (!shape.marker.test(text)) continue;
     for (const m of text.matchAll(shape.regex)) {
       const surface = m[0];
       const read = shape.read(m.groups ?? {});
