@@ -1,6 +1,6 @@
 import { PREFECTURES } from "../../text/prefectures.js";
 import { getTokenizer, type Token } from "../../text/tokenizer.js";
-import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
+import { type Candidate, type NlpArtifacts, type Recognizer, globalMatches } from "../recognizer.js";
 import { BUILDING_WORDS, FILLERS, KANA_MUNICIPALITIES, LEAD_WORDS, PREFECTURES_ROMAJI } from "./address/words.js";
 
 /**
@@ -530,7 +530,7 @@ const ROMAJI_PREFECTURES = new Set(PREFECTURES_ROMAJI);
 /** English and romaji addresses: 2-8-15 Shirokane, Chuo-ku, Fukuoka-shi, Fukuoka. */
 function findEnglish(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(EN_CHAIN)) {
+  for (const m of globalMatches(EN_CHAIN, text)) {
     let end = m.index + m[0].length;
     let lastPlace = -1;
     for (let parts = 0; parts < 6; parts++) {

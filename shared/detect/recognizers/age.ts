@@ -1,5 +1,5 @@
 import { parseJapaneseInteger } from "../../text/japanese-numerals.js";
-import type { Candidate, Recognizer } from "../recognizer.js";
+import { type Candidate, type Recognizer, globalMatches } from "../recognizer.js";
 import { findDates } from "./dates.js";
 
 const KANJI = "[〇一二三四五六七八九十百]{1,5}";
@@ -216,7 +216,7 @@ function unitHits(text: string, forms: readonly Form[] = FORMS): Hit[] {
   const hits: Hit[] = [];
   for (const form of forms) {
     if (!form.marker.test(text)) continue;
-    for (const m of text.matchAll(form.regex)) {
+    for (const m of globalMatches(form.regex, text)) {
       if (m[0].length === 0 || !plausible(form.value(m))) continue;
       hits.push({ ...span(m, form.group), name: form.name, ...(form.range ? { range: true } : {}) });
     }
@@ -276,20 +276,20 @@ function bareHits(text: string, units: readonly Hit[]): Hit[] {
       hits.push({ start, end: full, name });
     }
   };
-  if (AGE_LABEL_WORD.test(text)) for (const m of text.matchAll(LABELLED_BARE)) add(m, "labelled");
-  for (const m of text.matchAll(REACHED_BARE)) add(m, "reached");
-  for (const m of text.matchAll(FAMILY_BARE)) add(m, "of-family");
+  if (AGE_LABEL_WORD.test(text)) for (const m of globalMatches(LABELLED_BARE, text)) add(m, "labelled");
+  for (const m of globalMatches(REACHED_BARE, text)) add(m, "reached");
+  for (const m of globalMatches(FAMILY_BARE, text)) add(m, "of-family");
   for (const date of findDates(text)) {
     if (date.year === undefined) continue;
     AFTER_BIRTH_DATE.lastIndex = date.end;
     const m = AFTER_BIRTH_DATE.exec(text);
     if (m) add(m, "after-birth-date");
   }
-  if (units.length > 0 || AGE_TOPIC.test(text)) for (const m of text.matchAll(PERSON_BARE)) add(m, "of-person");
+  if (units.length > 0 || AGE_TOPIC.test(text)) for (const m of globalMatches(PERSON_BARE, text)) add(m, "of-person");
   // 兄の遼も出たいって言い出して…11なんですけど: a bare predicate number in a sentence about a family member.
-  if (FAMILY_CLAUSE_END.test(text)) for (const m of text.matchAll(FAMILY_CLAUSE_BARE)) add(m, "family-clause");
+  if (FAMILY_CLAUSE_END.test(text)) for (const m of globalMatches(FAMILY_CLAUSE_BARE, text)) add(m, "family-clause");
   // 年齢で料金かわるプランってありました？ 33なんですけど: a number opening a clause right after an age question.
-  if (AGE_QUESTION_WORD.test(text)) for (const m of text.matchAll(AFTER_AGE_QUESTION)) add(m, "after-age-question");
+  if (AGE_QUESTION_WORD.test(text)) for (const m of globalMatches(AFTER_AGE_QUESTION, text)) add(m, "after-age-question");
   return hits;
 }
 
@@ -329,7 +329,7 @@ function findAgeAnswer(question: string, answer: string): Candidate[] {
       out.push({ ...hit, score: 0.8, patternName: "answer" });
     }
   }
-  for (const c of answer.matchAll(CLAUSE_NUMBER)) {
+  for (const c of globalMatches(CLAUSE_NUMBER, answer)) {
     const start = c.index;
     const hit: Hit = { start, end: start + c.groups!["v"]!.length, name: "answer-clause" };
     if (start > 40 || !plausible(parseJapaneseInteger(c.groups!["n"]!)) || !onePersons(answer, hit)) continue;

@@ -1,5 +1,5 @@
 import { WordsMatcher } from "../labels.js";
-import type { Candidate, Recognizer } from "../recognizer.js";
+import { type Candidate, type Recognizer, globalMatches } from "../recognizer.js";
 import { findDates, type DateMatch } from "./dates.js";
 
 /** Words that name a birth date before its value: 生年月日は…, 誕生日：…, DOB 1985-03-05, 생일은 … */
@@ -62,7 +62,7 @@ function labelledBefore(text: string, date: DateMatch, dates: readonly DateMatch
   if (/^born$/i.test(word[0]) && !BORN_GAP.test(gap)) return false;
   if (COMPETING.test(gap) || dates.some((d) => d.start >= wordEnd && d.end <= date.start)) return false;
   // A sentence may end between the question and the value (生年月日は？ 1985年…), but the value then opens the next one.
-  const ends = [...gap.matchAll(SENTENCE_END)];
+  const ends = globalMatches(SENTENCE_END, gap);
   const lastEnd = ends[ends.length - 1];
   if (lastEnd && gap.length - (lastEnd.index + 1) > 8) return false;
   // 誕生日の5月12日に届けたい: the date is the birthday itself, whatever happens on it.

@@ -1,4 +1,5 @@
 import { parseJapaneseInteger, westernYear } from "../../text/japanese-numerals.js";
+import { globalMatches } from "../recognizer.js";
 
 /**
  * Calendar dates as people write and say them in Japanese, English, Korean and Chinese text, for the
@@ -255,7 +256,7 @@ function datesIn(text: string): DateMatch[] {
   const all: DateMatch[] = [];
   for (const shape of SHAPES) {
     if (!shape.marker.test(text)) continue;
-    for (const m of text.matchAll(shape.regex)) {
+    for (const m of globalMatches(shape.regex, text)) {
       const surface = m[0];
       const read = shape.read(m.groups ?? {});
       if (!read) continue;
