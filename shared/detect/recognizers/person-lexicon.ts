@@ -24,12 +24,50 @@ const HONORIFIC_ONLY = /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先�
 /** Words that are honorifics or particles, never names in kana (さん in 榊原宗観さん). */
 const NOT_KANA_NAME = /^(?:さん|さま|くん|ちゃん|せんせい|です|でした|ます|から|まで|より|など|ほど|だけ)/;
 
-/** 原っぱの原, 恵むの恵: a kanji explained by a word that contains it is the spelling, not the name. */
+/**
+ * Every match of a global regex, as `text.matchAll(re)` gives them, without the copy of the regex that
+ * matchAll makes on each call (a dozen patterns run over every utterance). `re` needs the g flag.
+ */
+export function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m);
+    // An empty match would match again at the same place: step over one character, as matchAll does.
+    if (m[0] === "") re.lastIndex = m.index + (re.unicode && text.codePointAt(m.index)! > 0xffff ? 2 : 1);
+  }
+  return out;
+}
+
+/** What may stand between an explained kanji and の: anything but a break (原っぱの原, not 原、あの原). */
+const EXPLANATION_BREAK = /^[、。,.\s]$/u;
+
+/** Whether index `i` falls inside a surrogate pair (between its two halves). */
+function splitsPair(text: string, i: number): boolean {
+  const high = text.charCodeAt(i - 1);
+  const low = text.charCodeAt(i);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+}
+
+/**
+ * 原っぱの原, 恵むの恵: a kanji explained by a word that contains it is the spelling, not the name. True when the
+ * seven characters before the span hold the kanji, then at most four characters other than a break, then の.
+ */
 export function explainedKanji(text: string, start: number, end: number): boolean {
   const kanji = text.slice(start, end);
-  if ([...kanji].length !== 1) return false;
-  // The span may be any one character, "(" or "*" too: escaped, or the regex does not compile.
-  return new RegExp(`${kanji.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^、。,.\\s]{0,4}の$`, "u").test(text.slice(Math.max(0, start - 7), start));
+  // One code point: one UTF-16 unit, or a surrogate pair (𠮷).
+  if (!(kanji.length === 1 || (kanji.length === 2 && kanji.codePointAt(0)! > 0xffff))) return false;
+  const window = text.slice(Math.max(0, start - 7), start);
+  if (!window.endsWith("の")) return false;
+  // Walk back from the の over up to four code points; the kanji may end at any of those places.
+  let at = window.length - 1;
+  for (let gap = 0; ; gap++) {
+    if (window.endsWith(kanji, at) && !splitsPair(window, at - kanji.length)) return true;
+    if (gap === 4 || at === 0) return false;
+    const previous = splitsPair(window, at - 1) ? at - 2 : at - 1;
+    if (EXPLANATION_BREAK.test(window.slice(previous, at))) return false;
+    at = previous;
+  }
 }
 /** After a given name: whose kin it is (颯太の母の松井です). */
 const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖父|両親|家族|担任|保護者)/;
@@ -66,7 +104,7 @@ function ordinaryWord(tokens: readonly Token[], start: number, end: number): boo
 /** Kanji: surname + given name from the lexicon (with an optional space), or a given name with an honorific. */
 function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(KANJI_RUN)) {
+  for (const m of allMatches(KANJI_RUN, text)) {
     const run = m[0];
     // 十一, 一人, 二人: an age or a count here, not 十一 (Juichi) or 一人 (Kazuto).
     if (NUMERALS.test(run) || /^[〇一二三四五六七八九十百]+[人つ個名歳才回本枚台件]$/.test(run)) continue;
@@ -140,7 +178,7 @@ const OPENING = /^(?:(?:はい|ええ|えっと|えー|あの|あ|もしもし)[
 /** Kana: a surname reading followed by a given reading (カワグチ ミサキ), or one with context (スズキ様). */
 function kanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  const words = [...text.matchAll(KANA_WORD)];
+  const words = allMatches(KANA_WORD, text);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const start = w.index;
@@ -156,7 +194,8 @@ function kanaNames(text: string): Candidate[] {
       continue;
     }
     const reading = surname ?? givenReading(w[0]);
-    if (NOT_KANA_NAME.test(w[0])) continue;
+    // Most kana words are not names: skip the context tests for them.
+    if (!reading || NOT_KANA_NAME.test(w[0])) continue;
     // です alone makes a name only of a word said first (はい、スズキです), not of one inside a sentence
     // (…のレンジです); hiragana words need an honorific (やお部屋 is や + お部屋).
     const after = text.slice(end, end + 4);
@@ -183,7 +222,7 @@ const GLUED_KANA_NAME =
 
 function gluedKanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(GLUED_KANA_NAME)) {
+  for (const m of allMatches(GLUED_KANA_NAME, text)) {
     const word = m.groups?.["name"] ?? "";
     const end = m.index + m[0].length;
     // The particle of a cue glued to the name (名前はたかはしけんたです) is not part of it.
@@ -213,7 +252,7 @@ const ENGLISH_WORDS = new Set(["hi", "hey", "mr", "ms", "mrs", "dr", "my", "me",
 /** Romaji: NAKAMURA Rina, Kenta Ono, TSUBASA ASANO — one surname and one given name from the lexicon. */
 function romajiNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(ROMAN_PAIR)) {
+  for (const m of allMatches(ROMAN_PAIR, text)) {
     const [a, b] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     const pair = (romajiSurname(a) && romajiGiven(b)) || (romajiGiven(a) && romajiSurname(b));
     if (pair && a.length >= 3 && b.length >= 2 && !ENGLISH_WORDS.has(a) && !ENGLISH_WORDS.has(b)) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "lexicon-romaji", labelBound: true });
@@ -224,7 +263,7 @@ function romajiNames(text: string): Candidate[] {
 /** Foreign names with ・ (ダニエル・クラーク): names unless every part is an ordinary katakana word. */
 function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(DOTTED_KATAKANA)) {
+  for (const m of allMatches(DOTTED_KATAKANA, text)) {
     const start = m.index;
     const end = start + m[0].length;
     const parts = tokens.filter((t) => t.start >= start && t.end <= end && t.surface !== "・");
@@ -239,10 +278,12 @@ function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
 /** Kin and role words that take さん but are not names (妹さん, 奥さん). */
 const KIN_WORDS = new Set(["妹", "弟", "兄", "姉", "娘", "孫", "夫", "妻", "奥", "嫁", "婿", "父", "母", "客", "皆", "隣", "親", "子", "坊", "神"]);
 
+const SINGLE_KANJI = new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu");
+
 /** 光ちゃん, 兄の遼, 原さん: a single-kanji name needs an honorific or a kin word. */
 function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu"))) {
+  for (const m of allMatches(SINGLE_KANJI, text)) {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
     // 上の/下の mean the elder/younger child only on their own (以上の方 is "those above").
@@ -257,6 +298,9 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
 
 /** Agents and staff referred to by name: 岬が承りました, 原が担当いたします, 山下がお待ちしています. */
 const STAFF_VERB = /^(?:が(?:承り|担当|対応|お待ち|伺い|ご案内|お伺い|参り|お電話)|を(?:呼んで|お呼び)|でした[。!！]?$|まで(?:ご連絡|お問い合わせ))/;
+/** What STAFF_VERB needs somewhere in the text: without it no staff name can be found. */
+const STAFF_CUE = /が(?:承り|担当|対応|お待ち|伺い|ご案内|お伺い|参り|お電話)|を(?:呼んで|お呼び)|でした|まで(?:ご連絡|お問い合わせ)/;
+const STAFF_WORD = new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu");
 /** The whole word before a strong self-introduction (小鳥遊と申します), whatever the dictionary makes of it. */
 const INTRODUCED_WORD = /(?<![\p{Script=Han}々\u30A1-\u30FA\u30FC])(?:[\p{Script=Han}々]{1,5}|[\u30A1-\u30FA\u30FC]{2,8})(?=と申します|と申し|といいます|と言います|でございます)/gu;
 const NOT_A_NAME = /^(?:者|担当|担当者|私|わたくし|当社|弊社|当店|当院|当方|こちら|本日|以上|代表|窓口|事務局|係|係員|受付|営業|スタッフ|サポート)$|(?:会社|株式会社|銀行|病院|医院|大学|センター|部|課|室|店|社)$/u;
@@ -294,6 +338,8 @@ const SIGNED_NAMES = /(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])(?<names>[\u3041-\u
 
 /** ひかりは6歳です: a kana given name whose age is told right after it. */
 const NAME_WITH_AGE = /(?:^|(?<=[、。\s!！?？]))(?<name>[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}?)(?:は|が|も)(?:今|いま|もう)?[、\s]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:歳|才|さい)/gu;
+/** A number NAME_WITH_AGE needs: digits or kanji numerals. */
+const AGE_NUMBER = /[0-9一二三四五六七八九十]/;
 /** 葉月五段, 藤井七段: a dan rank follows only a person. */
 const DAN_RANK = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{2,4}?)(?=[一二三四五六七八九]段(?:は|が|の|と|（|\\(|、|$))`, "gu");
 /** A line of katakana words after an account line (普通 5518034 / リ ウェイ): the account holder. */
@@ -307,20 +353,26 @@ function staffAndListNames(text: string): Candidate[] {
   if (greeting && greeted && !NOT_A_NAME.test(greeted) && plausibleName(greeted)) {
     push(text.indexOf(greeted, text.length - text.trimStart().length), greeted, 0.85, "greeting-name");
   }
-  for (const m of text.matchAll(SPELLED_PART)) {
+  // Each pattern below runs only when the text holds a literal that every match of it needs.
+  const spelled = text.includes("は") && (text.includes("の") || text.includes("た"));
+  for (const m of spelled ? allMatches(SPELLED_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name && (surnameEntry(name) || givenNameEntry(name))) push(m.index, name, 0.8, "spelled-name-part");
   }
-  for (const m of text.matchAll(KANJI_SPELLING)) {
+  for (const m of text.includes("漢字") ? allMatches(KANJI_SPELLING, text) : []) {
     const name = m.groups?.["name"];
     if (name && !NOT_A_NAME.test(name)) push(m.index + m[0].length - name.length, name, 0.8, "kanji-spelling");
   }
-  for (const m of text.matchAll(GIVEN_PART)) {
+  // 下は, 下の名前は, 名前は
+  for (const m of text.includes("下は") || text.includes("名前は") ? allMatches(GIVEN_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.8, "given-name-part");
   }
+  const afterDepartment = text.includes("の");
+  const afterCompany = text.includes("です") || text.includes("でございます") || text.includes("と申します");
   for (const re of [AFTER_DEPARTMENT, AFTER_COMPANY]) {
-    for (const m of text.matchAll(re)) {
+    if (!(re === AFTER_DEPARTMENT ? afterDepartment : afterCompany)) continue;
+    for (const m of allMatches(re, text)) {
       const name = m.groups?.["name"];
       if (!name || NOT_A_NAME.test(name)) continue;
       const katakana = /^[\u30A1-\u30FA\u30FC]+$/.test(name);
@@ -331,32 +383,34 @@ function staffAndListNames(text: string): Candidate[] {
       push(m.index + m[0].length - name.length, name, 0.8, re === AFTER_DEPARTMENT ? "after-department" : "after-company");
     }
   }
-  for (const m of text.matchAll(INTRODUCED_WORD)) {
+  const introduced = text.includes("と申し") || text.includes("といいます") || text.includes("と言います") || text.includes("でございます");
+  for (const m of introduced ? allMatches(INTRODUCED_WORD, text) : []) {
     if (NOT_A_NAME.test(m[0])) continue;
     // でございます is also a polite copula (大丈夫でございます): there the word must look like a name.
     const copula = text.startsWith("でございます", m.index + m[0].length);
     if (copula && !plausibleName(m[0])) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.85, patternName: "introduced-word", labelBound: true });
   }
-  for (const m of text.matchAll(new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu"))) {
+  for (const m of STAFF_CUE.test(text) ? allMatches(STAFF_WORD, text) : []) {
     if (!STAFF_VERB.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6)) || NOT_A_NAME.test(m[0])) continue;
     if (!(surnameEntry(m[0]) || givenNameEntry(m[0]))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "staff-name", labelBound: true });
   }
-  for (const m of text.matchAll(NAME_WITH_AGE)) {
+  const age = (text.includes("歳") || text.includes("才") || text.includes("さい")) && AGE_NUMBER.test(text);
+  for (const m of age ? allMatches(NAME_WITH_AGE, text) : []) {
     const name = m.groups?.["name"];
     const pronoun = /^(?:うち|わたし|わたくし|ぼく|おれ|あたし|みんな|こども|むすこ|むすめ|あの子|この子|その子|ウチ)$/.test(name ?? "");
     if (name && !pronoun && (givenReading(name) || surnameReading(name)) && !NOT_KANA_NAME.test(name)) push(m.index + m[0].indexOf(name), name, 0.75, "name-with-age");
   }
-  for (const m of text.matchAll(DAN_RANK)) {
+  for (const m of text.includes("段") ? allMatches(DAN_RANK, text) : []) {
     const name = m.groups?.["name"];
     if (name && !NUMERALS.test(name)) push(m.index, name, 0.8, "dan-rank");
   }
-  for (const m of text.matchAll(HOLDER_LINE)) {
+  for (const m of text.includes("\n") ? allMatches(HOLDER_LINE, text) : []) {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.75, "account-holder-line");
   }
-  for (const m of text.matchAll(SIGNED_NAMES)) {
+  for (const m of text.includes("・") ? allMatches(SIGNED_NAMES, text) : []) {
     const parts = m.groups?.["names"]?.split("・") ?? [];
     if (!parts.every((p) => givenReading(p) || surnameReading(p))) continue;
     let at = m.index;
@@ -365,7 +419,8 @@ function staffAndListNames(text: string): Candidate[] {
       at += part.length + 1;
     }
   }
-  for (const m of text.matchAll(NAME_LIST)) {
+  const list = text.includes("、") && (text.includes("氏") || text.includes("ら"));
+  for (const m of list ? allMatches(NAME_LIST, text) : []) {
     let at = m.index;
     for (const name of m[0].split("、")) {
       if (surnameEntry(name) || givenNameEntry(name) || name.length >= 2) out.push({ start: at, end: at + name.length, score: 0.8, patternName: "name-list", labelBound: true });

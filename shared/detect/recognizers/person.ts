@@ -1,6 +1,6 @@
 import type { Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
-import { explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
+import { allMatches, explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -170,34 +170,46 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   return first.pos3 === "姓" ? 0.6 : 0.55;
 }
 
+/** Emily先生, Jessica Miller です: capitalised words right before an honorific or a self-introduction. */
+const LATIN_HONORIFIC = /(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?=\s?(?:先生|さん|様|くん|ちゃん|-san|です|と申します|といいます))/g;
+/** Great news, Takumi! — a capitalised word addressed at the end of a clause. */
+const VOCATIVE = /(?<=[,，]\s?)[A-Z][a-z]+(?=\s?(?:[!！?？.。]|\p{Extended_Pictographic}|$))/gu;
+/** さくらさん, ゆいちゃん: a hiragana word set off before an honorific. */
+const KANA_HONORIFIC = /(?:(?<=[のはがもとを、。\s！!？?「])|(?<![\u3041-\u309F]))[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?:[^\u3041-\u309F]|[もはがのにとへをや]|です|$))/g;
+/** What KANA_HONORIFIC needs somewhere in the text. */
+const KANA_HONORIFIC_CUE = /さん|ちゃん|くん|様|さま/;
+/** Korean: 저는 X입니다, X 씨/님. */
+const HANGUL_NAME = /(?:저는|제 이름은)\s?(?<name>[가-힣]{2,5}(?:\s[가-힣]{2,5})?)(?=입니다|이에요|예요|이라고)|(?<name2>[가-힣]{2,5})(?=\s?(?:씨|님)(?![가-힣]))/g;
+const HANGUL = /[가-힣]/;
+/** An upper-case Latin letter: every English-name pattern needs one. */
+const CAPITAL = /[A-Z]/;
+
 function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = lexiconNames(text, nlp.tokens);
-  for (const m of text.matchAll(ENGLISH_NAME)) {
+  // The Latin and Hangul patterns run only on text that has the letters they need (most utterances do not).
+  const latin = CAPITAL.test(text);
+  for (const m of latin ? allMatches(ENGLISH_NAME, text) : []) {
     const name = m.groups?.["name"];
     // The first word decides (Nguyen Van An: An is a name here, not the article).
     if (!name || NOT_ENGLISH_NAME.test(name.split(/\s/)[0]!)) continue;
     const start = m.index + m[0].length - name.length;
     out.push({ start, end: start + name.length, score: 0.8, patternName: "english-name", labelBound: true });
   }
-  // Emily先生, Jessica Miller です: capitalised words right before an honorific or a self-introduction.
-  for (const m of text.matchAll(/(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?=\s?(?:先生|さん|様|くん|ちゃん|-san|です|と申します|といいます))/g)) {
+  for (const m of latin ? allMatches(LATIN_HONORIFIC, text) : []) {
     if (!m[0].split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "latin-honorific", labelBound: true });
     }
   }
-  // Great news, Takumi! — a capitalised word addressed at the end of a clause.
-  for (const m of text.matchAll(/(?<=[,，]\s?)[A-Z][a-z]+(?=\s?(?:[!！?？.。]|\p{Extended_Pictographic}|$))/gu)) {
+  for (const m of latin ? allMatches(VOCATIVE, text) : []) {
     if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.65, patternName: "vocative", labelBound: true });
   }
-  // さくらさん, ゆいちゃん: a hiragana word set off before an honorific.
-  for (const m of text.matchAll(/(?:(?<=[のはがもとを、。\s！!？?「])|(?<![\u3041-\u309F]))[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?:[^\u3041-\u309F]|[もはがのにとへをや]|です|$))/g)) {
+  for (const m of KANA_HONORIFIC_CUE.test(text) ? allMatches(KANA_HONORIFIC, text) : []) {
     // Not a kin or role word, and not honorifics or copulas themselves (さんさんですさん).
     if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)|^(?:さん|さま|くん|ちゃん)|です|ます/.test(m[0])) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.7, patternName: "kana-honorific", labelBound: true });
     }
   }
-  // Korean and Chinese: 저는 X입니다, X 씨/님, X老师.
-  for (const m of text.matchAll(/(?:저는|제 이름은)\s?(?<name>[가-힣]{2,5}(?:\s[가-힣]{2,5})?)(?=입니다|이에요|예요|이라고)|(?<name2>[가-힣]{2,5})(?=\s?(?:씨|님)(?![가-힣]))/g)) {
+  for (const m of HANGUL.test(text) ? allMatches(HANGUL_NAME, text) : []) {
     const name = m.groups?.["name"] ?? m.groups?.["name2"];
     if (!name) continue;
     const start = m.index + m[0].length - name.length;
