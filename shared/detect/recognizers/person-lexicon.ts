@@ -73,8 +73,9 @@ export function explainedKanji(text: string, start: number, end: number): boolea
 const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖父|両親|家族|担任|保護者)/;
 
 /** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
-export const NAME_LEADER =
-  /(?:本名|旧姓|英語名|通称|芸名|愛称|(?<![\p{Script=Han}])[上下]の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：・])?\s?$/u;
+const LEADER_WORDS =
+  "本名|旧姓|英語名|通称|芸名|愛称|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、";
+export const NAME_LEADER = new RegExp(`(?:${LEADER_WORDS}|(?<![\\p{Script=Han}])[上下]の)(?:の|は|が|[:：・])?\\s?$`, "u");
 
 const HAN = "[\\p{Script=Han}々ヶ]";
 const NUMERALS = /^[〇一二三四五六七八九十百千万]+$/;
@@ -101,6 +102,21 @@ function ordinaryWord(tokens: readonly Token[], start: number, end: number): boo
   return covering.length === 1 && covering[0]!.known && covering[0]!.pos2 !== "人名" && covering[0]!.start === start && covering[0]!.end === end;
 }
 
+/** After a surname and a space: a given name in kanji or katakana (田辺 涼, 岡部 正志). */
+const SPACED_GIVEN = new RegExp(`^[ \\u3000](${HAN}{1,3}|[\\u30A1-\\u30FA\\u30FC]{2,5})(?=[\\s、。,.!！?？/（(]|$|[はがのもとでにへを]|さん|様|です|宛|より|から)`, "u");
+
+/** After a given name alone: an honorific, a rank or an age (颯太くん, 葉月五段), or a kin word (颯太の母). */
+function givenNameCue(text: string, end: number): boolean {
+  const after = text.slice(end, end + 3);
+  return HONORIFIC_ONLY.test(after) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(after) || KIN_AFTER.test(text.slice(end, end + 6));
+}
+
+/** A word alone on its line or in brackets: （西村）. */
+function setApart(text: string, start: number, end: number): boolean {
+  const lineAlone = (start === 0 || text[start - 1] === "\n") && (end === text.length || text[end] === "\n");
+  return lineAlone || ((text[start - 1] === "（" || text[start - 1] === "(") && (text[end] === "）" || text[end] === ")"));
+}
+
 /** Kanji: surname + given name from the lexicon (with an optional space), or a given name with an honorific. */
 function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
@@ -114,16 +130,18 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       for (let g = Math.min(4, run.length - s); g >= 1; g--) {
         if (s + g < 3) continue;
         const end = m.index + s + g;
-        const title = followed(text, end);
-        if (NUMERALS.test(run.slice(s, s + g)) || NUMERALS.test(run.slice(0, s))) continue;
-        // 佐々木様: an honorific or a title is never the given name (policy rule 4).
         const given = run.slice(s, s + g);
+        if (NUMERALS.test(given) || NUMERALS.test(run.slice(0, s))) continue;
+        // 佐々木様: an honorific or a title is never the given name (policy rule 4).
         if (/[様氏殿君]/.test(given) || [...given].some((_, k) => TITLE_START.test(given.slice(k)))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
+        const knownGiven = givenNameEntry(given) !== undefined;
+        if (!knownGiven && g > 2) continue;
+        const title = followed(text, end);
         // です is a copula as often as a self-introduction: it does not vouch for an unknown given name.
         // It does as the first words of a reply (𠮷田です。携帯は…), where a name is what is being given.
         const titled = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || TITLE_START.test(text.slice(end, end + 6)) || (title && OPENING.test(text.slice(0, m.index)));
-        if (!givenNameEntry(run.slice(s, s + g)) && !(titled && g <= 2)) continue;
+        if (!knownGiven && !titled) continue;
         if (ordinaryWord(tokens, m.index, end) || /[市区町村県都府郡]$/.test(run.slice(0, s + g))) continue;
         // The rest of the run must be a title (社長, 投手) or nothing.
         if (s + g < run.length && !title) continue;
@@ -132,8 +150,10 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       }
       if (best) break;
     }
+    // The whole run as a surname, asked once for the tests below (each also needs !best).
+    const runIsSurname = !best && surnameEntry(run) !== undefined;
     // 白石ひなのさん: a surname and a given name written in hiragana, before an honorific.
-    if (!best && surnameEntry(run)) {
+    if (!best && runIsSurname) {
       const rest = text.slice(m.index + run.length);
       const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏|[（(]\d)/u.exec(rest);
       // 中島さくらと申します, or 中島さくらです said first: a self-introduction vouches for the given reading.
@@ -143,30 +163,26 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       else if (introduced && introducedName) best = { end: m.index + run.length + introduced[1]!.length, score: 0.85 };
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
-    if (!best && surnameEntry(run) && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
-      const next = new RegExp(`^[ \\u3000](${HAN}{1,3}|[\\u30A1-\\u30FA\\u30FC]{2,5})(?=[\\s、。,.!！?？/（(]|$|[はがのもとでにへを]|さん|様|です|宛|より|から)`, "u").exec(text.slice(m.index + run.length));
+    if (!best && runIsSurname && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
+      const next = SPACED_GIVEN.exec(text.slice(m.index + run.length));
       if (next) best = { end: m.index + run.length + next[0].length, score: givenNameEntry(next[1]!) ? 0.85 : 0.8 };
     }
     // 颯太くん, 長男の大翔, 颯太の母: a given name alone, with an honorific or a kin word around it.
     const end = m.index + run.length;
-    const kin = KIN_AFTER.test(text.slice(end, end + 6));
-    const honorific = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(text.slice(end, end + 3));
-    if (!best && run.length <= 3 && givenNameEntry(run) && (honorific || led(text, m.index) || kin) && !ordinaryWord(tokens, m.index, end)) {
+    if (!best && run.length <= 3 && givenNameEntry(run) && (givenNameCue(text, end) || led(text, m.index)) && !ordinaryWord(tokens, m.index, end)) {
       best = { end, score: 0.8 };
     }
     // 母の三宅の家: a surname alone after a kin word.
-    if (!best && run.length <= 4 && surnameEntry(run) && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index))) {
+    if (!best && run.length <= 4 && runIsSurname && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index))) {
       // Kin make even a place-like surname (三宅, 川口) a name; a common noun (母の家) is not a surname anyway.
       best = { end, score: 0.8 };
     }
     // 葉月五段, 山下様: a surname alone before a title or honorific (not です: 大阪です is an answer).
-    if (!best && run.length <= 4 && surnameEntry(run) && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && !ordinaryWord(tokens, m.index, end)) {
+    if (!best && run.length <= 4 && runIsSurname && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && !ordinaryWord(tokens, m.index, end)) {
       best = { end, score: 0.85 };
     }
     // （西村）, a name alone on its line: a surname the lexicon knows, set apart.
-    const lineAlone = /(?:^|\n)$/.test(text.slice(0, m.index)) && /^(?:\n|$)/.test(text.slice(end));
-    const bracketed = /[（(]$/.test(text.slice(0, m.index)) && /^[）)]/.test(text.slice(end));
-    if (!best && run.length <= 4 && surnameEntry(run) && (lineAlone || bracketed)) best = { end, score: 0.75 };
+    if (!best && run.length <= 4 && runIsSurname && setApart(text, m.index, end)) best = { end, score: 0.75 };
     if (best) out.push({ start: m.index, end: best.end, score: best.score, patternName: "lexicon-kanji", labelBound: true });
   }
   return out;
@@ -220,8 +236,15 @@ function kanaNames(text: string): Candidate[] {
 const GLUED_KANA_NAME =
   /(?:(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])|(?<=(?:お名前は|名前は|名前が|わたしは|私は|僕は|わたくし)[、\s]?))(?<name>[\u3041-\u3096]{4,10}?|[\u30A1-\u30FA\u30FC]{4,12}?)(?=です|でございます|と申します|と申し|といいます|って言います|さん|様|さま|くん|ちゃん|[、。\s]|$)/gu;
 
+/**
+ * What a glued kana name needs somewhere in the text: an honorific or a strong self-introduction after it, a
+ * name cue before it (NAME_LEADER's words), or です ending the text. Without one, none is taken.
+ */
+const GLUED_KANA_CUE = new RegExp(`さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|と申し|といいます|って言います|でございます|です[。！!]?$|${LEADER_WORDS}|[上下]の`);
+
 function gluedKanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
+  if (!GLUED_KANA_CUE.test(text)) return out;
   for (const m of allMatches(GLUED_KANA_NAME, text)) {
     const word = m.groups?.["name"] ?? "";
     const end = m.index + m[0].length;
@@ -281,8 +304,12 @@ const KIN_WORDS = new Set(["妹", "弟", "兄", "姉", "娘", "孫", "夫", "妻
 const SINGLE_KANJI = new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu");
 
 /** 光ちゃん, 兄の遼, 原さん: a single-kanji name needs an honorific or a kin word. */
+/** What a single-kanji name needs somewhere in the text: an honorific after it or a kin word before it. */
+const SINGLE_KANJI_CUE = /さん|様|くん|君|ちゃん|先生|(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫|[上下])の/;
+
 function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
+  if (!SINGLE_KANJI_CUE.test(text)) return out;
   for (const m of allMatches(SINGLE_KANJI, text)) {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));

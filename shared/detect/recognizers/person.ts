@@ -142,6 +142,8 @@ const KANA_ONLY = /^[\u3041-\u309F\u30A1-\u30FA\u30FC・ ]+$/;
 function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   const after = text.slice(span.end, span.end + 12);
   const before = text.slice(Math.max(0, span.start - 20), span.start);
+  // A word only context can make a name, with none of that context: the tests below would all give 0.
+  if (span.nameTokens === 0 && !HONORIFIC.test(after) && !STRONG_INTRO.test(after) && !INTRODUCED.test(before)) return 0;
   const surface = text.slice(span.start, span.end);
   // Part of a longer kana word (マイ|ナンバー, みず|なみ), or of a place or company (関内|支店, 佐川急便さん).
   const glued = (re: RegExp) => re.test(text[span.start - 1] ?? "") || re.test(text[span.end] ?? "");
