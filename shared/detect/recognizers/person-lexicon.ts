@@ -111,6 +111,11 @@ function givenNameCue(text: string, end: number): boolean {
   return HONORIFIC_ONLY.test(after) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(after) || KIN_AFTER.test(text.slice(end, end + 6));
 }
 
+/** Whether a UTF-16 code (NaN past the end) is hiragana ぁ–ゖ. */
+function isHiragana(code: number): boolean {
+  return code >= 0x3041 && code <= 0x3096;
+}
+
 /** A word alone on its line or in brackets: （西村）. */
 function setApart(text: string, start: number, end: number): boolean {
   const lineAlone = (start === 0 || text[start - 1] === "\n") && (end === text.length || text[end] === "\n");
@@ -125,7 +130,8 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
     // 十一, 一人, 二人: an age or a count here, not 十一 (Juichi) or 一人 (Kazuto).
     if (NUMERALS.test(run) || /^[〇一二三四五六七八九十百]+[人つ個名歳才回本枚台件]$/.test(run)) continue;
     let best: { end: number; score: number } | undefined;
-    for (let s = Math.min(4, run.length - 1); s >= 1; s--) {
+    // A surname and a given name take three kanji at least (s + g >= 3 below): a two-kanji run has neither.
+    for (let s = run.length < 3 ? 0 : Math.min(4, run.length - 1); s >= 1; s--) {
       if (!surnameEntry(run.slice(0, s))) continue;
       for (let g = Math.min(4, run.length - s); g >= 1; g--) {
         if (s + g < 3) continue;
@@ -150,20 +156,21 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       }
       if (best) break;
     }
-    // The whole run as a surname, asked once for the tests below (each also needs !best).
-    const runIsSurname = !best && surnameEntry(run) !== undefined;
+    // The tests below take the whole run as a surname: each asks the lexicon once its context is there.
     // 白石ひなのさん: a surname and a given name written in hiragana, before an honorific.
-    if (!best && runIsSurname) {
+    if (!best && isHiragana(text.charCodeAt(m.index + run.length))) {
       const rest = text.slice(m.index + run.length);
       const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏|[（(]\d)/u.exec(rest);
       // 中島さくらと申します, or 中島さくらです said first: a self-introduction vouches for the given reading.
       const introduced = /^([\u3041-\u3096]{2,4}?)(?=と申します|といいます|でございます|です(?:[。、！!\s]|$))/u.exec(rest);
-      const introducedName = introduced && givenReading(introduced[1]!) && (!/^です/.test(rest.slice(introduced[1]!.length)) || OPENING.test(text.slice(0, m.index)));
-      if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
-      else if (introduced && introducedName) best = { end: m.index + run.length + introduced[1]!.length, score: 0.85 };
+      if ((hira || introduced) && surnameEntry(run)) {
+        const introducedName = introduced && givenReading(introduced[1]!) && (!/^です/.test(rest.slice(introduced[1]!.length)) || OPENING.test(text.slice(0, m.index)));
+        if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
+        else if (introduced && introducedName) best = { end: m.index + run.length + introduced[1]!.length, score: 0.85 };
+      }
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
-    if (!best && runIsSurname && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
+    if (!best && /^[ \u3000]/.test(text.slice(m.index + run.length)) && surnameEntry(run)) {
       const next = SPACED_GIVEN.exec(text.slice(m.index + run.length));
       if (next) best = { end: m.index + run.length + next[0].length, score: givenNameEntry(next[1]!) ? 0.85 : 0.8 };
     }
@@ -173,16 +180,16 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       best = { end, score: 0.8 };
     }
     // 母の三宅の家: a surname alone after a kin word.
-    if (!best && run.length <= 4 && runIsSurname && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index))) {
+    if (!best && run.length <= 4 && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index)) && surnameEntry(run)) {
       // Kin make even a place-like surname (三宅, 川口) a name; a common noun (母の家) is not a surname anyway.
       best = { end, score: 0.8 };
     }
     // 葉月五段, 山下様: a surname alone before a title or honorific (not です: 大阪です is an answer).
-    if (!best && run.length <= 4 && runIsSurname && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && !ordinaryWord(tokens, m.index, end)) {
+    if (!best && run.length <= 4 && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && surnameEntry(run) && !ordinaryWord(tokens, m.index, end)) {
       best = { end, score: 0.85 };
     }
     // （西村）, a name alone on its line: a surname the lexicon knows, set apart.
-    if (!best && run.length <= 4 && runIsSurname && setApart(text, m.index, end)) best = { end, score: 0.75 };
+    if (!best && run.length <= 4 && setApart(text, m.index, end) && surnameEntry(run)) best = { end, score: 0.75 };
     if (best) out.push({ start: m.index, end: best.end, score: best.score, patternName: "lexicon-kanji", labelBound: true });
   }
   return out;
@@ -199,12 +206,19 @@ function kanaNames(text: string): Candidate[] {
     const w = words[i]!;
     const start = w.index;
     let end = start + w[0].length;
-    // Particles glued to hiragana (たかはしです): try the longest prefix that is a name.
-    const surname = surnameReading(w[0]);
     const next = words[i + 1];
     const gap = next ? text.slice(end, next.index) : "";
-    const sameScript = /^[\u3041-\u3096]/.test(w[0]) === /^[\u3041-\u3096]/.test(next?.[0] ?? "");
-    if (surname && next && (/^[ \u3000・]$/.test(gap) || (gap === "" && sameScript)) && !NOT_KANA_NAME.test(next[0]) && givenReading(next[0])) {
+    const hiragana = /^[\u3041-\u3096]/.test(w[0]);
+    const sameScript = hiragana === /^[\u3041-\u3096]/.test(next?.[0] ?? "");
+    const pairedWithNext = next !== undefined && (/^[ \u3000・]$/.test(gap) || (gap === "" && sameScript));
+    const after = text.slice(end, end + 4);
+    const honorific = HONORIFIC_ONLY.test(after);
+    // A hiragana word is a name only with an honorific after it or as a surname paired with the next word:
+    // most hiragana words are neither, and need no lookup.
+    if (hiragana && !honorific && !pairedWithNext) continue;
+    // Particles glued to hiragana (たかはしです): try the longest prefix that is a name.
+    const surname = surnameReading(w[0]);
+    if (surname && next && pairedWithNext && !NOT_KANA_NAME.test(next[0]) && givenReading(next[0])) {
       out.push({ start, end: next.index + next[0].length, score: 0.85, patternName: "lexicon-kana-full", labelBound: true });
       i++;
       continue;
@@ -214,10 +228,7 @@ function kanaNames(text: string): Candidate[] {
     if (!reading || NOT_KANA_NAME.test(w[0])) continue;
     // です alone makes a name only of a word said first (はい、スズキです), not of one inside a sentence
     // (…のレンジです); hiragana words need an honorific (やお部屋 is や + お部屋).
-    const after = text.slice(end, end + 4);
-    const honorific = HONORIFIC_ONLY.test(after);
     const firstWord = /(?:^|[、。\s!！?？]|はい|私は|わたしは)$/.test(text.slice(Math.max(0, start - 4), start));
-    const hiragana = /^[\u3041-\u3096]/.test(w[0]);
     const context = honorific || led(text, start) || (!hiragana && followed(text, end) && (firstWord || !/^です/.test(after)));
     if (reading && context && (!reading.ambiguous || honorific) && (!hiragana || honorific)) {
       // Hiragana before です is also a copula's subject: keep it only with a name-like reading.

@@ -47,7 +47,10 @@ function isNameToken(t: Token): boolean {
 
 /** A word that becomes a name only through its context (スズキと申します, マイクさん, 空ちゃん, rare surnames). */
 function mayBeName(t: Token): boolean {
-  if (t.pos !== "名詞" || ROLE_NOUNS.has(t.surface)) return false;
+  if (t.pos !== "名詞") return false;
+  // Known nouns other than proper and ordinary ones (する-nouns, numbers, suffixes, pronouns) never qualify.
+  if (t.known && t.pos1 !== "固有名詞" && t.pos1 !== "一般") return false;
+  if (ROLE_NOUNS.has(t.surface)) return false;
   if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
   if (t.pos2 === "地域" && t.pos3 === "国") return false; // 日本代表: a country, not a person
 
