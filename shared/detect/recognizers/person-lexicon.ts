@@ -286,6 +286,8 @@ const ENGLISH_WORDS = new Set(["hi", "hey", "mr", "ms", "mrs", "dr", "my", "me",
 /** Romaji: NAKAMURA Rina, Kenta Ono, TSUBASA ASANO — one surname and one given name from the lexicon. */
 function romajiNames(text: string): Candidate[] {
   const out: Candidate[] = [];
+  // Both words start with a capital letter.
+  if (!/[A-Z]/.test(text)) return out;
   for (const m of allMatches(ROMAN_PAIR, text)) {
     const [a, b] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     const pair = (romajiSurname(a) && romajiGiven(b)) || (romajiGiven(a) && romajiSurname(b));
@@ -297,6 +299,7 @@ function romajiNames(text: string): Candidate[] {
 /** Foreign names with ・ (ダニエル・クラーク): names unless every part is an ordinary katakana word. */
 function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
+  if (!text.includes("・")) return out;
   for (const m of allMatches(DOTTED_KATAKANA, text)) {
     const start = m.index;
     const end = start + m[0].length;
@@ -341,6 +344,8 @@ const STAFF_CUE = /が(?:承り|担当|対応|お待ち|伺い|ご案内|お伺�
 const STAFF_WORD = new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu");
 /** The whole word before a strong self-introduction (小鳥遊と申します), whatever the dictionary makes of it. */
 const INTRODUCED_WORD = /(?<![\p{Script=Han}々\u30A1-\u30FA\u30FC])(?:[\p{Script=Han}々]{1,5}|[\u30A1-\u30FA\u30FC]{2,8})(?=と申します|と申し|といいます|と言います|でございます)/gu;
+/** What INTRODUCED_WORD needs after the word. */
+const INTRODUCED_WORD_CUE = /と申し|といいます|と言います|でございます/;
 const NOT_A_NAME = /^(?:者|担当|担当者|私|わたくし|当社|弊社|当店|当院|当方|こちら|本日|以上|代表|窓口|事務局|係|係員|受付|営業|スタッフ|サポート)$|(?:会社|株式会社|銀行|病院|医院|大学|センター|部|課|室|店|社)$/u;
 /** 吉岡、宇野、東の3氏 / 山田、鈴木らが: names listed before 各氏, 両氏, N氏 or ら. */
 const NAME_LIST = /(?<![\p{Script=Han}々])(?:[\p{Script=Han}々]{1,4}、){1,5}[\p{Script=Han}々]{1,4}(?=の(?:\d+|[二三四五六七八九十]+|両|各)氏|ら[がはのと、])/gu;
@@ -357,11 +362,17 @@ function plausibleName(word: string): boolean {
 const GREETING = /^(?:はい|もしもし|あ|ええ)[、,\s]*(?:はい[、,\s]*)?(?<name>[\p{Script=Han}々]{1,4}|[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096]{2,8}?)(?:です|でございます)[。！!]?$/u;
 /** 林は雑木林の林で / 岬は、あの、海に突き出た岬です / 下は誠です: a name part being spelled out. */
 const SPELLED_PART = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{1,2})は[、,\\s]*(?:あの[、,\\s]*|えー[、,\\s]*)?[^。]{0,14}?(?:の|た)\\k<name>(?:で|です|と書|に)`, "gu");
+/** What SPELLED_PART needs after the name: の or た, the name again, then で, に or と書. */
+const SPELLED_PART_CUE = new RegExp(`[のた]${HAN}{1,2}(?:で|と書|に)`, "u");
 /** 漢字だと四月一日って書きます: a name's written form given after its reading (rule 5: the name, not the cue). */
 const KANJI_SPELLING = new RegExp(`漢字(?:だと|では|で(?:書くと)?|は)[、,\\s]*(?:えー[、,\\s]*|えっと[、,\\s]*|あの[、,\\s]*)?(?<name>${HAN}{1,6})(?=って書|と書)`, "gu");
 const GIVEN_PART = new RegExp(`(?:下|下の名前|名前)は[、,\\s]*(?<name>${HAN}{1,3})(?=です|と書|で[、。])`, "gu");
 /** 開発部の光永と, 情シスのワンから, 教室の佐倉です: a colleague named after their department or office. */
 const AFTER_DEPARTMENT = /(?:部|課|室|係|チーム|情シス|経理|総務|人事|営業|開発|広報|法務|教室|校|店|事務所|センター|クリニック)の(?<name>[\p{Script=Han}々]{2,4}|[ァ-ヺー]{2,8})(?=から|が|と|に|です|でございます|より|さん|と申)/gu;
+/** What AFTER_DEPARTMENT needs: the last character of one of its words, then の. */
+const AFTER_DEPARTMENT_CUE = /[部課室係ムス理務事業発報校店所ーク]の/;
+/** What AFTER_COMPANY needs after the name. */
+const AFTER_COMPANY_CUE = /です|でございます|と申します/;
 /** 有限会社サクラ設計、川口です: a person after their company's name. */
 const AFTER_COMPANY = /(?:株式会社|有限会社|合同会社|商事|物産|工業|設計|不動産|銀行|病院|クリニック|事務所|センター|[部課室])[、,\s]\s?(?<name>[\p{Script=Han}々]{1,4})(?=です|でございます|と申します)/gu;
 
@@ -392,7 +403,7 @@ function staffAndListNames(text: string): Candidate[] {
     push(text.indexOf(greeted, text.length - text.trimStart().length), greeted, 0.85, "greeting-name");
   }
   // Each pattern below runs only when the text holds a literal that every match of it needs.
-  const spelled = text.includes("は") && (text.includes("の") || text.includes("た"));
+  const spelled = text.includes("は") && SPELLED_PART_CUE.test(text);
   for (const m of spelled ? allMatches(SPELLED_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name && (surnameEntry(name) || givenNameEntry(name))) push(m.index, name, 0.8, "spelled-name-part");
@@ -406,8 +417,8 @@ function staffAndListNames(text: string): Candidate[] {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.8, "given-name-part");
   }
-  const afterDepartment = text.includes("の");
-  const afterCompany = text.includes("です") || text.includes("でございます") || text.includes("と申します");
+  const afterDepartment = AFTER_DEPARTMENT_CUE.test(text);
+  const afterCompany = AFTER_COMPANY_CUE.test(text);
   for (const re of [AFTER_DEPARTMENT, AFTER_COMPANY]) {
     if (!(re === AFTER_DEPARTMENT ? afterDepartment : afterCompany)) continue;
     for (const m of allMatches(re, text)) {
@@ -421,7 +432,7 @@ function staffAndListNames(text: string): Candidate[] {
       push(m.index + m[0].length - name.length, name, 0.8, re === AFTER_DEPARTMENT ? "after-department" : "after-company");
     }
   }
-  const introduced = text.includes("と申し") || text.includes("といいます") || text.includes("と言います") || text.includes("でございます");
+  const introduced = INTRODUCED_WORD_CUE.test(text);
   for (const m of introduced ? allMatches(INTRODUCED_WORD, text) : []) {
     if (NOT_A_NAME.test(m[0])) continue;
     // でございます is also a polite copula (大丈夫でございます): there the word must look like a name.

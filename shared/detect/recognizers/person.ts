@@ -42,7 +42,8 @@ const KANJI_WORD = /^\p{Script=Han}+$/u;
 const SPACE = /^[ \u3000]$/;
 
 function isNameToken(t: Token): boolean {
-  return t.pos === "名詞" && t.pos1 === "固有名詞" && t.pos2 === "人名";
+  // 人名 first: it rules out almost every token with one comparison.
+  return t.pos2 === "人名" && t.pos1 === "固有名詞" && t.pos === "名詞";
 }
 
 /** A word that becomes a name only through its context (スズキと申します, マイクさん, 空ちゃん, rare surnames). */
@@ -50,13 +51,15 @@ function mayBeName(t: Token): boolean {
   if (t.pos !== "名詞") return false;
   // Known nouns other than proper and ordinary ones (する-nouns, numbers, suffixes, pronouns) never qualify.
   if (t.known && t.pos1 !== "固有名詞" && t.pos1 !== "一般") return false;
-  if (ROLE_NOUNS.has(t.surface)) return false;
-  if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
   if (t.pos2 === "地域" && t.pos3 === "国") return false; // 日本代表: a country, not a person
-
-  if (t.pos1 === "固有名詞" || !t.known) return KANJI_WORD.test(t.surface) || KATAKANA_WORD.test(t.surface) || /^[A-Za-z]+$/.test(t.surface);
-  // Ordinary nouns: a single kanji (空ちゃん, 翼くん) or a katakana word (マイクさん).
-  return t.pos1 === "一般" && ((KANJI_WORD.test(t.surface) && t.surface.length === 1) || KATAKANA_WORD.test(t.surface));
+  const shaped =
+    t.pos1 === "固有名詞" || !t.known
+      ? KANJI_WORD.test(t.surface) || KATAKANA_WORD.test(t.surface) || /^[A-Za-z]+$/.test(t.surface)
+      : // Ordinary nouns: a single kanji (空ちゃん, 翼くん) or a katakana word (マイクさん).
+        t.pos1 === "一般" && ((KANJI_WORD.test(t.surface) && t.surface.length === 1) || KATAKANA_WORD.test(t.surface));
+  if (!shaped) return false;
+  if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
+  return !ROLE_NOUNS.has(t.surface);
 }
 
 /** Kanji tokens (at most 3 characters) that end where a name ends: before an honorific, です, a break. */
