@@ -195,6 +195,31 @@ function lookupSurface(map: ReadonlyMap<string, NameEntry>, surface: string): Na
   return undefined;
 }
 
+/** Words remembered per lookup: enough for the vocabulary of a long run, small enough to stay a few MB. */
+const MEMO_LIMIT = 20_000;
+
+/**
+ * A lookup that remembers its answers by word. The detectors ask about the same words over and over (every
+ * utterance with 田中 asks for 田中, most words are asked as surname and given name, kana and kanji), and each
+ * lookup normalises its key first. The memo is cleared when full, so memory stays bounded on any input.
+ */
+function memoized<T>(lookup: (word: string) => T | undefined): (word: string) => T | undefined {
+  const memo = new Map<string, T | null>();
+  return (word) => {
+    const hit = memo.get(word);
+    if (hit !== undefined) return hit ?? undefined;
+    const value = lookup(word);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(word, value ?? null);
+    return value;
+  };
+}
+
+const surnameEntryOf = memoized((kanji: string) => lookupSurface(loadNameLexicon().surname.surfaces, kanji));
+const givenNameEntryOf = memoized((kanji: string) => lookupSurface(loadNameLexicon().given.surfaces, kanji));
+const surnameReadingOf = memoized((kana: string) => loadNameLexicon().surname.readings.get(toKatakanaKey(kana)));
+const givenReadingOf = memoized((kana: string) => loadNameLexicon().given.readings.get(toKatakanaKey(kana)));
+
 // ---------------------------------------------------------------------------------------------------------------
 // Lookups
 
@@ -205,7 +230,7 @@ function lookupSurface(map: ReadonlyMap<string, NameEntry>, surface: string): Na
  * surnameEntry("佐藤") // { cost: 4579, readings: ["サトウ"] }
  */
 export function surnameEntry(kanji: string): NameEntry | undefined {
-  return lookupSurface(loadNameLexicon().surname.surfaces, kanji);
+  return surnameEntryOf(kanji);
 }
 
 /**
@@ -236,7 +261,7 @@ export function surnameCost(kanji: string): number | undefined {
  * givenNameEntry("翔太") // { cost: 8461, readings: ["ショウタ"] }
  */
 export function givenNameEntry(kanji: string): NameEntry | undefined {
-  return lookupSurface(loadNameLexicon().given.surfaces, kanji);
+  return givenNameEntryOf(kanji);
 }
 
 /**
@@ -267,7 +292,7 @@ export function givenNameCost(kanji: string): number | undefined {
  * surnameReading("なか")   // { cost: 8020, ambiguous: true, kanaOnly: false }
  */
 export function surnameReading(kana: string): ReadingInfo | undefined {
-  return loadNameLexicon().surname.readings.get(toKatakanaKey(kana));
+  return surnameReadingOf(kana);
 }
 
 /**
@@ -277,7 +302,7 @@ export function surnameReading(kana: string): ReadingInfo | undefined {
  * givenReading("けんじ") // { cost: 7332, ambiguous: false, kanaOnly: false }
  */
 export function givenReading(kana: string): ReadingInfo | undefined {
-  return loadNameLexicon().given.readings.get(toKatakanaKey(kana));
+  return givenReadingOf(kana);
 }
 
 /**

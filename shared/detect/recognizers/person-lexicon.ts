@@ -24,19 +24,58 @@ const HONORIFIC_ONLY = /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先�
 /** Words that are honorifics or particles, never names in kana (さん in 榊原宗観さん). */
 const NOT_KANA_NAME = /^(?:さん|さま|くん|ちゃん|せんせい|です|でした|ます|から|まで|より|など|ほど|だけ)/;
 
-/** 原っぱの原, 恵むの恵: a kanji explained by a word that contains it is the spelling, not the name. */
+/**
+ * Every match of a global regex, as `text.matchAll(re)` gives them, without the copy of the regex that
+ * matchAll makes on each call (a dozen patterns run over every utterance). `re` needs the g flag.
+ */
+export function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m);
+    // An empty match would match again at the same place: step over one character, as matchAll does.
+    if (m[0] === "") re.lastIndex = m.index + (re.unicode && text.codePointAt(m.index)! > 0xffff ? 2 : 1);
+  }
+  return out;
+}
+
+/** What may stand between an explained kanji and の: anything but a break (原っぱの原, not 原、あの原). */
+const EXPLANATION_BREAK = /^[、。,.\s]$/u;
+
+/** Whether index `i` falls inside a surrogate pair (between its two halves). */
+function splitsPair(text: string, i: number): boolean {
+  const high = text.charCodeAt(i - 1);
+  const low = text.charCodeAt(i);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+}
+
+/**
+ * 原っぱの原, 恵むの恵: a kanji explained by a word that contains it is the spelling, not the name. True when the
+ * seven characters before the span hold the kanji, then at most four characters other than a break, then の.
+ */
 export function explainedKanji(text: string, start: number, end: number): boolean {
   const kanji = text.slice(start, end);
-  if ([...kanji].length !== 1) return false;
-  // The span may be any one character, "(" or "*" too: escaped, or the regex does not compile.
-  return new RegExp(`${kanji.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^、。,.\\s]{0,4}の$`, "u").test(text.slice(Math.max(0, start - 7), start));
+  // One code point: one UTF-16 unit, or a surrogate pair (𠮷).
+  if (!(kanji.length === 1 || (kanji.length === 2 && kanji.codePointAt(0)! > 0xffff))) return false;
+  const window = text.slice(Math.max(0, start - 7), start);
+  if (!window.endsWith("の")) return false;
+  // Walk back from the の over up to four code points; the kanji may end at any of those places.
+  let at = window.length - 1;
+  for (let gap = 0; ; gap++) {
+    if (window.endsWith(kanji, at) && !splitsPair(window, at - kanji.length)) return true;
+    if (gap === 4 || at === 0) return false;
+    const previous = splitsPair(window, at - 1) ? at - 2 : at - 1;
+    if (EXPLANATION_BREAK.test(window.slice(previous, at))) return false;
+    at = previous;
+  }
 }
 /** After a given name: whose kin it is (颯太の母の松井です). */
 const KIN_AFTER = /^の(?:母|父|兄|姉|弟|妹|妻|夫|息子|娘|祖母|祖父|両親|家族|担任|保護者)/;
 
 /** Before a name: kin, roles and cues (長男の大翔, 祖母の松田 ハル, 名義). */
-export const NAME_LEADER =
-  /(?:本名|旧姓|英語名|通称|芸名|愛称|(?<![\p{Script=Han}])[上下]の|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、)(?:の|は|が|[:：・])?\s?$/u;
+const LEADER_WORDS =
+  "本名|旧姓|英語名|通称|芸名|愛称|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|妻|夫|父|母|祖母|祖父|孫|子ども|子供|主人|家内|友人|同僚|上司|部下|担当|名義|名義人|宛名|氏名|名前|お名前|なまえ|わたしは|私は|僕は|私、";
+export const NAME_LEADER = new RegExp(`(?:${LEADER_WORDS}|(?<![\\p{Script=Han}])[上下]の)(?:の|は|が|[:：・])?\\s?$`, "u");
 
 const HAN = "[\\p{Script=Han}々ヶ]";
 const NUMERALS = /^[〇一二三四五六七八九十百千万]+$/;
@@ -63,29 +102,52 @@ function ordinaryWord(tokens: readonly Token[], start: number, end: number): boo
   return covering.length === 1 && covering[0]!.known && covering[0]!.pos2 !== "人名" && covering[0]!.start === start && covering[0]!.end === end;
 }
 
+/** After a surname and a space: a given name in kanji or katakana (田辺 涼, 岡部 正志). */
+const SPACED_GIVEN = new RegExp(`^[ \\u3000](${HAN}{1,3}|[\\u30A1-\\u30FA\\u30FC]{2,5})(?=[\\s、。,.!！?？/（(]|$|[はがのもとでにへを]|さん|様|です|宛|より|から)`, "u");
+
+/** After a given name alone: an honorific, a rank or an age (颯太くん, 葉月五段), or a kin word (颯太の母). */
+function givenNameCue(text: string, end: number): boolean {
+  const after = text.slice(end, end + 3);
+  return HONORIFIC_ONLY.test(after) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(after) || KIN_AFTER.test(text.slice(end, end + 6));
+}
+
+/** Whether a UTF-16 code (NaN past the end) is hiragana ぁ–ゖ. */
+function isHiragana(code: number): boolean {
+  return code >= 0x3041 && code <= 0x3096;
+}
+
+/** A word alone on its line or in brackets: （西村）. */
+function setApart(text: string, start: number, end: number): boolean {
+  const lineAlone = (start === 0 || text[start - 1] === "\n") && (end === text.length || text[end] === "\n");
+  return lineAlone || ((text[start - 1] === "（" || text[start - 1] === "(") && (text[end] === "）" || text[end] === ")"));
+}
+
 /** Kanji: surname + given name from the lexicon (with an optional space), or a given name with an honorific. */
 function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(KANJI_RUN)) {
+  for (const m of allMatches(KANJI_RUN, text)) {
     const run = m[0];
     // 十一, 一人, 二人: an age or a count here, not 十一 (Juichi) or 一人 (Kazuto).
     if (NUMERALS.test(run) || /^[〇一二三四五六七八九十百]+[人つ個名歳才回本枚台件]$/.test(run)) continue;
     let best: { end: number; score: number } | undefined;
-    for (let s = Math.min(4, run.length - 1); s >= 1; s--) {
+    // A surname and a given name take three kanji at least (s + g >= 3 below): a two-kanji run has neither.
+    for (let s = run.length < 3 ? 0 : Math.min(4, run.length - 1); s >= 1; s--) {
       if (!surnameEntry(run.slice(0, s))) continue;
       for (let g = Math.min(4, run.length - s); g >= 1; g--) {
         if (s + g < 3) continue;
         const end = m.index + s + g;
-        const title = followed(text, end);
-        if (NUMERALS.test(run.slice(s, s + g)) || NUMERALS.test(run.slice(0, s))) continue;
-        // 佐々木様: an honorific or a title is never the given name (policy rule 4).
         const given = run.slice(s, s + g);
+        if (NUMERALS.test(given) || NUMERALS.test(run.slice(0, s))) continue;
+        // 佐々木様: an honorific or a title is never the given name (policy rule 4).
         if (/[様氏殿君]/.test(given) || [...given].some((_, k) => TITLE_START.test(given.slice(k)))) continue;
         // A given name the lexicon knows, or one or two kanji right before a title (早瀬陸斗投手).
+        const knownGiven = givenNameEntry(given) !== undefined;
+        if (!knownGiven && g > 2) continue;
+        const title = followed(text, end);
         // です is a copula as often as a self-introduction: it does not vouch for an unknown given name.
         // It does as the first words of a reply (𠮷田です。携帯は…), where a name is what is being given.
         const titled = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || TITLE_START.test(text.slice(end, end + 6)) || (title && OPENING.test(text.slice(0, m.index)));
-        if (!givenNameEntry(run.slice(s, s + g)) && !(titled && g <= 2)) continue;
+        if (!knownGiven && !titled) continue;
         if (ordinaryWord(tokens, m.index, end) || /[市区町村県都府郡]$/.test(run.slice(0, s + g))) continue;
         // The rest of the run must be a title (社長, 投手) or nothing.
         if (s + g < run.length && !title) continue;
@@ -94,41 +156,40 @@ function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
       }
       if (best) break;
     }
+    // The tests below take the whole run as a surname: each asks the lexicon once its context is there.
     // 白石ひなのさん: a surname and a given name written in hiragana, before an honorific.
-    if (!best && surnameEntry(run)) {
+    if (!best && isHiragana(text.charCodeAt(m.index + run.length))) {
       const rest = text.slice(m.index + run.length);
       const hira = /^([\u3041-\u3096]{2,4})(?=さん|様|ちゃん|くん|氏|[（(]\d)/u.exec(rest);
       // 中島さくらと申します, or 中島さくらです said first: a self-introduction vouches for the given reading.
       const introduced = /^([\u3041-\u3096]{2,4}?)(?=と申します|といいます|でございます|です(?:[。、！!\s]|$))/u.exec(rest);
-      const introducedName = introduced && givenReading(introduced[1]!) && (!/^です/.test(rest.slice(introduced[1]!.length)) || OPENING.test(text.slice(0, m.index)));
-      if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
-      else if (introduced && introducedName) best = { end: m.index + run.length + introduced[1]!.length, score: 0.85 };
+      if ((hira || introduced) && surnameEntry(run)) {
+        const introducedName = introduced && givenReading(introduced[1]!) && (!/^です/.test(rest.slice(introduced[1]!.length)) || OPENING.test(text.slice(0, m.index)));
+        if (hira) best = { end: m.index + run.length + hira[1]!.length, score: 0.85 };
+        else if (introduced && introducedName) best = { end: m.index + run.length + introduced[1]!.length, score: 0.85 };
+      }
     }
     // 田辺 涼, 岡部 正志: a surname, a space, a given name.
-    if (!best && surnameEntry(run) && /^[ \u3000]/.test(text.slice(m.index + run.length))) {
-      const next = new RegExp(`^[ \\u3000](${HAN}{1,3}|[\\u30A1-\\u30FA\\u30FC]{2,5})(?=[\\s、。,.!！?？/（(]|$|[はがのもとでにへを]|さん|様|です|宛|より|から)`, "u").exec(text.slice(m.index + run.length));
+    if (!best && /^[ \u3000]/.test(text.slice(m.index + run.length)) && surnameEntry(run)) {
+      const next = SPACED_GIVEN.exec(text.slice(m.index + run.length));
       if (next) best = { end: m.index + run.length + next[0].length, score: givenNameEntry(next[1]!) ? 0.85 : 0.8 };
     }
     // 颯太くん, 長男の大翔, 颯太の母: a given name alone, with an honorific or a kin word around it.
     const end = m.index + run.length;
-    const kin = KIN_AFTER.test(text.slice(end, end + 6));
-    const honorific = HONORIFIC_ONLY.test(text.slice(end, end + 3)) || /^(?:[一二三四五六七八九]段|選手|投手|[（(]\d)/.test(text.slice(end, end + 3));
-    if (!best && run.length <= 3 && givenNameEntry(run) && (honorific || led(text, m.index) || kin) && !ordinaryWord(tokens, m.index, end)) {
+    if (!best && run.length <= 3 && givenNameEntry(run) && (givenNameCue(text, end) || led(text, m.index)) && !ordinaryWord(tokens, m.index, end)) {
       best = { end, score: 0.8 };
     }
     // 母の三宅の家: a surname alone after a kin word.
-    if (!best && run.length <= 4 && surnameEntry(run) && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index))) {
+    if (!best && run.length <= 4 && /(?:母|父|祖母|祖父|兄|姉|妻|夫|娘|息子|叔母|叔父|伯母|伯父)の$/.test(text.slice(Math.max(0, m.index - 3), m.index)) && surnameEntry(run)) {
       // Kin make even a place-like surname (三宅, 川口) a name; a common noun (母の家) is not a surname anyway.
       best = { end, score: 0.8 };
     }
     // 葉月五段, 山下様: a surname alone before a title or honorific (not です: 大阪です is an answer).
-    if (!best && run.length <= 4 && surnameEntry(run) && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && !ordinaryWord(tokens, m.index, end)) {
+    if (!best && run.length <= 4 && /^(?!です|より|宛|あて)/.test(text.slice(end, end + 2)) && followed(text, end) && surnameEntry(run) && !ordinaryWord(tokens, m.index, end)) {
       best = { end, score: 0.85 };
     }
     // （西村）, a name alone on its line: a surname the lexicon knows, set apart.
-    const lineAlone = /(?:^|\n)$/.test(text.slice(0, m.index)) && /^(?:\n|$)/.test(text.slice(end));
-    const bracketed = /[（(]$/.test(text.slice(0, m.index)) && /^[）)]/.test(text.slice(end));
-    if (!best && run.length <= 4 && surnameEntry(run) && (lineAlone || bracketed)) best = { end, score: 0.75 };
+    if (!best && run.length <= 4 && setApart(text, m.index, end) && surnameEntry(run)) best = { end, score: 0.75 };
     if (best) out.push({ start: m.index, end: best.end, score: best.score, patternName: "lexicon-kanji", labelBound: true });
   }
   return out;
@@ -140,29 +201,34 @@ const OPENING = /^(?:(?:はい|ええ|えっと|えー|あの|あ|もしもし)[
 /** Kana: a surname reading followed by a given reading (カワグチ ミサキ), or one with context (スズキ様). */
 function kanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  const words = [...text.matchAll(KANA_WORD)];
+  const words = allMatches(KANA_WORD, text);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const start = w.index;
     let end = start + w[0].length;
-    // Particles glued to hiragana (たかはしです): try the longest prefix that is a name.
-    const surname = surnameReading(w[0]);
     const next = words[i + 1];
     const gap = next ? text.slice(end, next.index) : "";
-    const sameScript = /^[\u3041-\u3096]/.test(w[0]) === /^[\u3041-\u3096]/.test(next?.[0] ?? "");
-    if (surname && next && (/^[ \u3000・]$/.test(gap) || (gap === "" && sameScript)) && !NOT_KANA_NAME.test(next[0]) && givenReading(next[0])) {
+    const hiragana = /^[\u3041-\u3096]/.test(w[0]);
+    const sameScript = hiragana === /^[\u3041-\u3096]/.test(next?.[0] ?? "");
+    const pairedWithNext = next !== undefined && (/^[ \u3000・]$/.test(gap) || (gap === "" && sameScript));
+    const after = text.slice(end, end + 4);
+    const honorific = HONORIFIC_ONLY.test(after);
+    // A hiragana word is a name only with an honorific after it or as a surname paired with the next word:
+    // most hiragana words are neither, and need no lookup.
+    if (hiragana && !honorific && !pairedWithNext) continue;
+    // Particles glued to hiragana (たかはしです): try the longest prefix that is a name.
+    const surname = surnameReading(w[0]);
+    if (surname && next && pairedWithNext && !NOT_KANA_NAME.test(next[0]) && givenReading(next[0])) {
       out.push({ start, end: next.index + next[0].length, score: 0.85, patternName: "lexicon-kana-full", labelBound: true });
       i++;
       continue;
     }
     const reading = surname ?? givenReading(w[0]);
-    if (NOT_KANA_NAME.test(w[0])) continue;
+    // Most kana words are not names: skip the context tests for them.
+    if (!reading || NOT_KANA_NAME.test(w[0])) continue;
     // です alone makes a name only of a word said first (はい、スズキです), not of one inside a sentence
     // (…のレンジです); hiragana words need an honorific (やお部屋 is や + お部屋).
-    const after = text.slice(end, end + 4);
-    const honorific = HONORIFIC_ONLY.test(after);
     const firstWord = /(?:^|[、。\s!！?？]|はい|私は|わたしは)$/.test(text.slice(Math.max(0, start - 4), start));
-    const hiragana = /^[\u3041-\u3096]/.test(w[0]);
     const context = honorific || led(text, start) || (!hiragana && followed(text, end) && (firstWord || !/^です/.test(after)));
     if (reading && context && (!reading.ambiguous || honorific) && (!hiragana || honorific)) {
       // Hiragana before です is also a copula's subject: keep it only with a name-like reading.
@@ -181,9 +247,16 @@ function kanaNames(text: string): Candidate[] {
 const GLUED_KANA_NAME =
   /(?:(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])|(?<=(?:お名前は|名前は|名前が|わたしは|私は|僕は|わたくし)[、\s]?))(?<name>[\u3041-\u3096]{4,10}?|[\u30A1-\u30FA\u30FC]{4,12}?)(?=です|でございます|と申します|と申し|といいます|って言います|さん|様|さま|くん|ちゃん|[、。\s]|$)/gu;
 
+/**
+ * What a glued kana name needs somewhere in the text: an honorific or a strong self-introduction after it, a
+ * name cue before it (NAME_LEADER's words), or です ending the text. Without one, none is taken.
+ */
+const GLUED_KANA_CUE = new RegExp(`さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师|と申し|といいます|って言います|でございます|です[。！!]?$|${LEADER_WORDS}|[上下]の`);
+
 function gluedKanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(GLUED_KANA_NAME)) {
+  if (!GLUED_KANA_CUE.test(text)) return out;
+  for (const m of allMatches(GLUED_KANA_NAME, text)) {
     const word = m.groups?.["name"] ?? "";
     const end = m.index + m[0].length;
     // The particle of a cue glued to the name (名前はたかはしけんたです) is not part of it.
@@ -213,7 +286,9 @@ const ENGLISH_WORDS = new Set(["hi", "hey", "mr", "ms", "mrs", "dr", "my", "me",
 /** Romaji: NAKAMURA Rina, Kenta Ono, TSUBASA ASANO — one surname and one given name from the lexicon. */
 function romajiNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(ROMAN_PAIR)) {
+  // Both words start with a capital letter.
+  if (!/[A-Z]/.test(text)) return out;
+  for (const m of allMatches(ROMAN_PAIR, text)) {
     const [a, b] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     const pair = (romajiSurname(a) && romajiGiven(b)) || (romajiGiven(a) && romajiSurname(b));
     if (pair && a.length >= 3 && b.length >= 2 && !ENGLISH_WORDS.has(a) && !ENGLISH_WORDS.has(b)) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "lexicon-romaji", labelBound: true });
@@ -224,7 +299,8 @@ function romajiNames(text: string): Candidate[] {
 /** Foreign names with ・ (ダニエル・クラーク): names unless every part is an ordinary katakana word. */
 function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(DOTTED_KATAKANA)) {
+  if (!text.includes("・")) return out;
+  for (const m of allMatches(DOTTED_KATAKANA, text)) {
     const start = m.index;
     const end = start + m[0].length;
     const parts = tokens.filter((t) => t.start >= start && t.end <= end && t.surface !== "・");
@@ -239,10 +315,16 @@ function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
 /** Kin and role words that take さん but are not names (妹さん, 奥さん). */
 const KIN_WORDS = new Set(["妹", "弟", "兄", "姉", "娘", "孫", "夫", "妻", "奥", "嫁", "婿", "父", "母", "客", "皆", "隣", "親", "子", "坊", "神"]);
 
+const SINGLE_KANJI = new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu");
+
 /** 光ちゃん, 兄の遼, 原さん: a single-kanji name needs an honorific or a kin word. */
+/** What a single-kanji name needs somewhere in the text: an honorific after it or a kin word before it. */
+const SINGLE_KANJI_CUE = /さん|様|くん|君|ちゃん|先生|(?:長男|長女|次男|次女|息子|娘|兄|姉|弟|妹|妻|夫|孫|[上下])の/;
+
 function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(new RegExp(`(?<!${HAN})${HAN}(?!${HAN})`, "gu"))) {
+  if (!SINGLE_KANJI_CUE.test(text)) return out;
+  for (const m of allMatches(SINGLE_KANJI, text)) {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
     // 上の/下の mean the elder/younger child only on their own (以上の方 is "those above").
@@ -257,8 +339,13 @@ function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
 
 /** Agents and staff referred to by name: 岬が承りました, 原が担当いたします, 山下がお待ちしています. */
 const STAFF_VERB = /^(?:が(?:承り|担当|対応|お待ち|伺い|ご案内|お伺い|参り|お電話)|を(?:呼んで|お呼び)|でした[。!！]?$|まで(?:ご連絡|お問い合わせ))/;
+/** What STAFF_VERB needs somewhere in the text: without it no staff name can be found. */
+const STAFF_CUE = /が(?:承り|担当|対応|お待ち|伺い|ご案内|お伺い|参り|お電話)|を(?:呼んで|お呼び)|でした|まで(?:ご連絡|お問い合わせ)/;
+const STAFF_WORD = new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu");
 /** The whole word before a strong self-introduction (小鳥遊と申します), whatever the dictionary makes of it. */
 const INTRODUCED_WORD = /(?<![\p{Script=Han}々\u30A1-\u30FA\u30FC])(?:[\p{Script=Han}々]{1,5}|[\u30A1-\u30FA\u30FC]{2,8})(?=と申します|と申し|といいます|と言います|でございます)/gu;
+/** What INTRODUCED_WORD needs after the word. */
+const INTRODUCED_WORD_CUE = /と申し|といいます|と言います|でございます/;
 const NOT_A_NAME = /^(?:者|担当|担当者|私|わたくし|当社|弊社|当店|当院|当方|こちら|本日|以上|代表|窓口|事務局|係|係員|受付|営業|スタッフ|サポート)$|(?:会社|株式会社|銀行|病院|医院|大学|センター|部|課|室|店|社)$/u;
 /** 吉岡、宇野、東の3氏 / 山田、鈴木らが: names listed before 各氏, 両氏, N氏 or ら. */
 const NAME_LIST = /(?<![\p{Script=Han}々])(?:[\p{Script=Han}々]{1,4}、){1,5}[\p{Script=Han}々]{1,4}(?=の(?:\d+|[二三四五六七八九十]+|両|各)氏|ら[がはのと、])/gu;
@@ -275,11 +362,17 @@ function plausibleName(word: string): boolean {
 const GREETING = /^(?:はい|もしもし|あ|ええ)[、,\s]*(?:はい[、,\s]*)?(?<name>[\p{Script=Han}々]{1,4}|[\u30A1-\u30FA\u30FC]{2,8}|[\u3041-\u3096]{2,8}?)(?:です|でございます)[。！!]?$/u;
 /** 林は雑木林の林で / 岬は、あの、海に突き出た岬です / 下は誠です: a name part being spelled out. */
 const SPELLED_PART = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{1,2})は[、,\\s]*(?:あの[、,\\s]*|えー[、,\\s]*)?[^。]{0,14}?(?:の|た)\\k<name>(?:で|です|と書|に)`, "gu");
+/** What SPELLED_PART needs after the name: の or た, the name again, then で, に or と書. */
+const SPELLED_PART_CUE = new RegExp(`[のた]${HAN}{1,2}(?:で|と書|に)`, "u");
 /** 漢字だと四月一日って書きます: a name's written form given after its reading (rule 5: the name, not the cue). */
 const KANJI_SPELLING = new RegExp(`漢字(?:だと|では|で(?:書くと)?|は)[、,\\s]*(?:えー[、,\\s]*|えっと[、,\\s]*|あの[、,\\s]*)?(?<name>${HAN}{1,6})(?=って書|と書)`, "gu");
 const GIVEN_PART = new RegExp(`(?:下|下の名前|名前)は[、,\\s]*(?<name>${HAN}{1,3})(?=です|と書|で[、。])`, "gu");
 /** 開発部の光永と, 情シスのワンから, 教室の佐倉です: a colleague named after their department or office. */
 const AFTER_DEPARTMENT = /(?:部|課|室|係|チーム|情シス|経理|総務|人事|営業|開発|広報|法務|教室|校|店|事務所|センター|クリニック)の(?<name>[\p{Script=Han}々]{2,4}|[ァ-ヺー]{2,8})(?=から|が|と|に|です|でございます|より|さん|と申)/gu;
+/** What AFTER_DEPARTMENT needs: the last character of one of its words, then の. */
+const AFTER_DEPARTMENT_CUE = /[部課室係ムス理務事業発報校店所ーク]の/;
+/** What AFTER_COMPANY needs after the name. */
+const AFTER_COMPANY_CUE = /です|でございます|と申します/;
 /** 有限会社サクラ設計、川口です: a person after their company's name. */
 const AFTER_COMPANY = /(?:株式会社|有限会社|合同会社|商事|物産|工業|設計|不動産|銀行|病院|クリニック|事務所|センター|[部課室])[、,\s]\s?(?<name>[\p{Script=Han}々]{1,4})(?=です|でございます|と申します)/gu;
 
@@ -294,6 +387,8 @@ const SIGNED_NAMES = /(?<![\u3041-\u3096\u30A1-\u30FA\u30FC])(?<names>[\u3041-\u
 
 /** ひかりは6歳です: a kana given name whose age is told right after it. */
 const NAME_WITH_AGE = /(?:^|(?<=[、。\s!！?？]))(?<name>[\u3041-\u3096\u30A1-\u30FA\u30FC]{2,6}?)(?:は|が|も)(?:今|いま|もう)?[、\s]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:歳|才|さい)/gu;
+/** A number NAME_WITH_AGE needs: digits or kanji numerals. */
+const AGE_NUMBER = /[0-9一二三四五六七八九十]/;
 /** 葉月五段, 藤井七段: a dan rank follows only a person. */
 const DAN_RANK = new RegExp(`(?<![\\p{Script=Han}々])(?<name>${HAN}{2,4}?)(?=[一二三四五六七八九]段(?:は|が|の|と|（|\\(|、|$))`, "gu");
 /** A line of katakana words after an account line (普通 5518034 / リ ウェイ): the account holder. */
@@ -307,20 +402,26 @@ function staffAndListNames(text: string): Candidate[] {
   if (greeting && greeted && !NOT_A_NAME.test(greeted) && plausibleName(greeted)) {
     push(text.indexOf(greeted, text.length - text.trimStart().length), greeted, 0.85, "greeting-name");
   }
-  for (const m of text.matchAll(SPELLED_PART)) {
+  // Each pattern below runs only when the text holds a literal that every match of it needs.
+  const spelled = text.includes("は") && SPELLED_PART_CUE.test(text);
+  for (const m of spelled ? allMatches(SPELLED_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name && (surnameEntry(name) || givenNameEntry(name))) push(m.index, name, 0.8, "spelled-name-part");
   }
-  for (const m of text.matchAll(KANJI_SPELLING)) {
+  for (const m of text.includes("漢字") ? allMatches(KANJI_SPELLING, text) : []) {
     const name = m.groups?.["name"];
     if (name && !NOT_A_NAME.test(name)) push(m.index + m[0].length - name.length, name, 0.8, "kanji-spelling");
   }
-  for (const m of text.matchAll(GIVEN_PART)) {
+  // 下は, 下の名前は, 名前は
+  for (const m of text.includes("下は") || text.includes("名前は") ? allMatches(GIVEN_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.8, "given-name-part");
   }
+  const afterDepartment = AFTER_DEPARTMENT_CUE.test(text);
+  const afterCompany = AFTER_COMPANY_CUE.test(text);
   for (const re of [AFTER_DEPARTMENT, AFTER_COMPANY]) {
-    for (const m of text.matchAll(re)) {
+    if (!(re === AFTER_DEPARTMENT ? afterDepartment : afterCompany)) continue;
+    for (const m of allMatches(re, text)) {
       const name = m.groups?.["name"];
       if (!name || NOT_A_NAME.test(name)) continue;
       const katakana = /^[\u30A1-\u30FA\u30FC]+$/.test(name);
@@ -331,32 +432,34 @@ function staffAndListNames(text: string): Candidate[] {
       push(m.index + m[0].length - name.length, name, 0.8, re === AFTER_DEPARTMENT ? "after-department" : "after-company");
     }
   }
-  for (const m of text.matchAll(INTRODUCED_WORD)) {
+  const introduced = INTRODUCED_WORD_CUE.test(text);
+  for (const m of introduced ? allMatches(INTRODUCED_WORD, text) : []) {
     if (NOT_A_NAME.test(m[0])) continue;
     // でございます is also a polite copula (大丈夫でございます): there the word must look like a name.
     const copula = text.startsWith("でございます", m.index + m[0].length);
     if (copula && !plausibleName(m[0])) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.85, patternName: "introduced-word", labelBound: true });
   }
-  for (const m of text.matchAll(new RegExp(`(?<![\\p{Script=Han}々])${HAN}{1,4}(?=が|を|でした|まで)`, "gu"))) {
+  for (const m of STAFF_CUE.test(text) ? allMatches(STAFF_WORD, text) : []) {
     if (!STAFF_VERB.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6)) || NOT_A_NAME.test(m[0])) continue;
     if (!(surnameEntry(m[0]) || givenNameEntry(m[0]))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "staff-name", labelBound: true });
   }
-  for (const m of text.matchAll(NAME_WITH_AGE)) {
+  const age = (text.includes("歳") || text.includes("才") || text.includes("さい")) && AGE_NUMBER.test(text);
+  for (const m of age ? allMatches(NAME_WITH_AGE, text) : []) {
     const name = m.groups?.["name"];
     const pronoun = /^(?:うち|わたし|わたくし|ぼく|おれ|あたし|みんな|こども|むすこ|むすめ|あの子|この子|その子|ウチ)$/.test(name ?? "");
     if (name && !pronoun && (givenReading(name) || surnameReading(name)) && !NOT_KANA_NAME.test(name)) push(m.index + m[0].indexOf(name), name, 0.75, "name-with-age");
   }
-  for (const m of text.matchAll(DAN_RANK)) {
+  for (const m of text.includes("段") ? allMatches(DAN_RANK, text) : []) {
     const name = m.groups?.["name"];
     if (name && !NUMERALS.test(name)) push(m.index, name, 0.8, "dan-rank");
   }
-  for (const m of text.matchAll(HOLDER_LINE)) {
+  for (const m of text.includes("\n") ? allMatches(HOLDER_LINE, text) : []) {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.75, "account-holder-line");
   }
-  for (const m of text.matchAll(SIGNED_NAMES)) {
+  for (const m of text.includes("・") ? allMatches(SIGNED_NAMES, text) : []) {
     const parts = m.groups?.["names"]?.split("・") ?? [];
     if (!parts.every((p) => givenReading(p) || surnameReading(p))) continue;
     let at = m.index;
@@ -365,7 +468,8 @@ function staffAndListNames(text: string): Candidate[] {
       at += part.length + 1;
     }
   }
-  for (const m of text.matchAll(NAME_LIST)) {
+  const list = text.includes("、") && (text.includes("氏") || text.includes("ら"));
+  for (const m of list ? allMatches(NAME_LIST, text) : []) {
     let at = m.index;
     for (const name of m[0].split("、")) {
       if (surnameEntry(name) || givenNameEntry(name) || name.length >= 2) out.push({ start: at, end: at + name.length, score: 0.8, patternName: "name-list", labelBound: true });

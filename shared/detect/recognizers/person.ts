@@ -1,6 +1,6 @@
 import type { Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
-import { explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
+import { allMatches, explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
 import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
 
 /**
@@ -42,18 +42,24 @@ const KANJI_WORD = /^\p{Script=Han}+$/u;
 const SPACE = /^[ \u3000]$/;
 
 function isNameToken(t: Token): boolean {
-  return t.pos === "名詞" && t.pos1 === "固有名詞" && t.pos2 === "人名";
+  // 人名 first: it rules out almost every token with one comparison.
+  return t.pos2 === "人名" && t.pos1 === "固有名詞" && t.pos === "名詞";
 }
 
 /** A word that becomes a name only through its context (スズキと申します, マイクさん, 空ちゃん, rare surnames). */
 function mayBeName(t: Token): boolean {
-  if (t.pos !== "名詞" || ROLE_NOUNS.has(t.surface)) return false;
-  if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
+  if (t.pos !== "名詞") return false;
+  // Known nouns other than proper and ordinary ones (する-nouns, numbers, suffixes, pronouns) never qualify.
+  if (t.known && t.pos1 !== "固有名詞" && t.pos1 !== "一般") return false;
   if (t.pos2 === "地域" && t.pos3 === "国") return false; // 日本代表: a country, not a person
-
-  if (t.pos1 === "固有名詞" || !t.known) return KANJI_WORD.test(t.surface) || KATAKANA_WORD.test(t.surface) || /^[A-Za-z]+$/.test(t.surface);
-  // Ordinary nouns: a single kanji (空ちゃん, 翼くん) or a katakana word (マイクさん).
-  return t.pos1 === "一般" && ((KANJI_WORD.test(t.surface) && t.surface.length === 1) || KATAKANA_WORD.test(t.surface));
+  const shaped =
+    t.pos1 === "固有名詞" || !t.known
+      ? KANJI_WORD.test(t.surface) || KATAKANA_WORD.test(t.surface) || /^[A-Za-z]+$/.test(t.surface)
+      : // Ordinary nouns: a single kanji (空ちゃん, 翼くん) or a katakana word (マイクさん).
+        t.pos1 === "一般" && ((KANJI_WORD.test(t.surface) && t.surface.length === 1) || KATAKANA_WORD.test(t.surface));
+  if (!shaped) return false;
+  if (/^[A-Z]{1,3}$/.test(t.surface)) return false; // FW, CEO, DF: positions and titles
+  return !ROLE_NOUNS.has(t.surface);
 }
 
 /** Kanji tokens (at most 3 characters) that end where a name ends: before an honorific, です, a break. */
@@ -142,6 +148,8 @@ const KANA_ONLY = /^[\u3041-\u309F\u30A1-\u30FA\u30FC・ ]+$/;
 function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   const after = text.slice(span.end, span.end + 12);
   const before = text.slice(Math.max(0, span.start - 20), span.start);
+  // A word only context can make a name, with none of that context: the tests below would all give 0.
+  if (span.nameTokens === 0 && !HONORIFIC.test(after) && !STRONG_INTRO.test(after) && !INTRODUCED.test(before)) return 0;
   const surface = text.slice(span.start, span.end);
   // Part of a longer kana word (マイ|ナンバー, みず|なみ), or of a place or company (関内|支店, 佐川急便さん).
   const glued = (re: RegExp) => re.test(text[span.start - 1] ?? "") || re.test(text[span.end] ?? "");
@@ -170,34 +178,46 @@ function scoreSpan(span: Span, tokens: readonly Token[], text: string): number {
   return first.pos3 === "姓" ? 0.6 : 0.55;
 }
 
+/** Emily先生, Jessica Miller です: capitalised words right before an honorific or a self-introduction. */
+const LATIN_HONORIFIC = /(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?=\s?(?:先生|さん|様|くん|ちゃん|-san|です|と申します|といいます))/g;
+/** Great news, Takumi! — a capitalised word addressed at the end of a clause. */
+const VOCATIVE = /(?<=[,，]\s?)[A-Z][a-z]+(?=\s?(?:[!！?？.。]|\p{Extended_Pictographic}|$))/gu;
+/** さくらさん, ゆいちゃん: a hiragana word set off before an honorific. */
+const KANA_HONORIFIC = /(?:(?<=[のはがもとを、。\s！!？?「])|(?<![\u3041-\u309F]))[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?:[^\u3041-\u309F]|[もはがのにとへをや]|です|$))/g;
+/** What KANA_HONORIFIC needs somewhere in the text. */
+const KANA_HONORIFIC_CUE = /さん|ちゃん|くん|様|さま/;
+/** Korean: 저는 X입니다, X 씨/님. */
+const HANGUL_NAME = /(?:저는|제 이름은)\s?(?<name>[가-힣]{2,5}(?:\s[가-힣]{2,5})?)(?=입니다|이에요|예요|이라고)|(?<name2>[가-힣]{2,5})(?=\s?(?:씨|님)(?![가-힣]))/g;
+const HANGUL = /[가-힣]/;
+/** An upper-case Latin letter: every English-name pattern needs one. */
+const CAPITAL = /[A-Z]/;
+
 function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = lexiconNames(text, nlp.tokens);
-  for (const m of text.matchAll(ENGLISH_NAME)) {
+  // The Latin and Hangul patterns run only on text that has the letters they need (most utterances do not).
+  const latin = CAPITAL.test(text);
+  for (const m of latin ? allMatches(ENGLISH_NAME, text) : []) {
     const name = m.groups?.["name"];
     // The first word decides (Nguyen Van An: An is a name here, not the article).
     if (!name || NOT_ENGLISH_NAME.test(name.split(/\s/)[0]!)) continue;
     const start = m.index + m[0].length - name.length;
     out.push({ start, end: start + name.length, score: 0.8, patternName: "english-name", labelBound: true });
   }
-  // Emily先生, Jessica Miller です: capitalised words right before an honorific or a self-introduction.
-  for (const m of text.matchAll(/(?<![A-Za-z])[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?=\s?(?:先生|さん|様|くん|ちゃん|-san|です|と申します|といいます))/g)) {
+  for (const m of latin ? allMatches(LATIN_HONORIFIC, text) : []) {
     if (!m[0].split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "latin-honorific", labelBound: true });
     }
   }
-  // Great news, Takumi! — a capitalised word addressed at the end of a clause.
-  for (const m of text.matchAll(/(?<=[,，]\s?)[A-Z][a-z]+(?=\s?(?:[!！?？.。]|\p{Extended_Pictographic}|$))/gu)) {
+  for (const m of latin ? allMatches(VOCATIVE, text) : []) {
     if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.65, patternName: "vocative", labelBound: true });
   }
-  // さくらさん, ゆいちゃん: a hiragana word set off before an honorific.
-  for (const m of text.matchAll(/(?:(?<=[のはがもとを、。\s！!？?「])|(?<![\u3041-\u309F]))[\u3041-\u309F]{2,4}(?=(?:さん|ちゃん|くん|様|さま)(?:[^\u3041-\u309F]|[もはがのにとへをや]|です|$))/g)) {
+  for (const m of KANA_HONORIFIC_CUE.test(text) ? allMatches(KANA_HONORIFIC, text) : []) {
     // Not a kin or role word, and not honorifics or copulas themselves (さんさんですさん).
     if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)|^(?:さん|さま|くん|ちゃん)|です|ます/.test(m[0])) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.7, patternName: "kana-honorific", labelBound: true });
     }
   }
-  // Korean and Chinese: 저는 X입니다, X 씨/님, X老师.
-  for (const m of text.matchAll(/(?:저는|제 이름은)\s?(?<name>[가-힣]{2,5}(?:\s[가-힣]{2,5})?)(?=입니다|이에요|예요|이라고)|(?<name2>[가-힣]{2,5})(?=\s?(?:씨|님)(?![가-힣]))/g)) {
+  for (const m of HANGUL.test(text) ? allMatches(HANGUL_NAME, text) : []) {
     const name = m.groups?.["name"] ?? m.groups?.["name2"];
     if (!name) continue;
     const start = m.index + m[0].length - name.length;
