@@ -10,6 +10,8 @@ describe("globalMatches", () => {
     [/(?:)/gu, "𠮷野😀さん"],
     [/\p{Script=Han}*/gu, "𠮷田と山田"],
     [/[ぁ-ん]+/g, ""],
+    [/(?=さん)|$/gu, "𠮷田さん"],
+    [/(?<name>[\u30A1-\u30FA\u30FC]{2,})さん/gu, "タナカさんとスズキさん、ミサキさん"],
   ];
 
   it.each(cases)("finds what matchAll finds for %s", (regex, text) => {

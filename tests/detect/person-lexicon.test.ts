@@ -1,29 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { givenReading, surnameEntry, surnameReading } from "../../shared/detect/lexicon/names.js";
-import { allMatches, explainedKanji } from "../../shared/detect/recognizers/person-lexicon.js";
-
-describe("allMatches", () => {
-  it("gives the matches matchAll gives, and leaves the regex ready for the next text", () => {
-    const re = /(?<name>[\u30A1-\u30FA\u30FC]{2,})さん/gu;
-    const text = "タナカさんとスズキさん、ミサキさん";
-    const ours = allMatches(re, text).map((m) => [m.index, m[0], m.groups?.["name"]]);
-    expect(ours).toEqual([...text.matchAll(re)].map((m) => [m.index, m[0], m.groups?.["name"]]));
-    expect(ours).toEqual([
-      [0, "タナカさん", "タナカ"],
-      [6, "スズキさん", "スズキ"],
-      [12, "ミサキさん", "ミサキ"],
-    ]);
-    expect(re.lastIndex).toBe(0);
-    expect(allMatches(re, "サトウさん").map((m) => m.index)).toEqual([0]);
-  });
-
-  it("steps over empty matches by whole characters, as matchAll does", () => {
-    const re = /(?=さん)|$/gu;
-    const text = "𠮷田さん";
-    expect(allMatches(re, text).map((m) => m.index)).toEqual([...text.matchAll(re)].map((m) => m.index));
-    expect(allMatches(re, text).map((m) => m.index)).toEqual([3, 5]);
-  });
-});
+import { explainedKanji } from "../../shared/detect/recognizers/person-lexicon.js";
 
 describe("explainedKanji", () => {
   it("finds a kanji explained by a word that holds it, up to four characters before の", () => {

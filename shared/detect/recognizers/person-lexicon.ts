@@ -1,6 +1,6 @@
 import { getTokenizer, type Token } from "../../text/tokenizer.js";
 import { givenNameEntry, givenReading, romajiGiven, romajiSurname, surnameEntry, surnameReading } from "../lexicon/names.js";
-import type { Candidate } from "../recognizer.js";
+import { type Candidate, globalMatches } from "../recognizer.js";
 
 /**
  * Names found with the IPADIC-derived name lexicon (shared/detect/lexicon/names.json) where kuromoji's
@@ -23,21 +23,6 @@ export const NAME_FOLLOWER = new RegExp(
 const HONORIFIC_ONLY = /^(?:さん|様|さま|くん|君|ちゃん|氏|殿|先生|先輩|老师)/;
 /** Words that are honorifics or particles, never names in kana (さん in 榊原宗観さん). */
 const NOT_KANA_NAME = /^(?:さん|さま|くん|ちゃん|せんせい|です|でした|ます|から|まで|より|など|ほど|だけ)/;
-
-/**
- * Every match of a global regex, as `text.matchAll(re)` gives them, without the copy of the regex that
- * matchAll makes on each call (a dozen patterns run over every utterance). `re` needs the g flag.
- */
-export function allMatches(re: RegExp, text: string): RegExpExecArray[] {
-  const out: RegExpExecArray[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push(m);
-    // An empty match would match again at the same place: step over one character, as matchAll does.
-    if (m[0] === "") re.lastIndex = m.index + (re.unicode && text.codePointAt(m.index)! > 0xffff ? 2 : 1);
-  }
-  return out;
-}
 
 /** What may stand between an explained kanji and の: anything but a break (原っぱの原, not 原、あの原). */
 const EXPLANATION_BREAK = /^[、。,.\s]$/u;
@@ -125,7 +110,7 @@ function setApart(text: string, start: number, end: number): boolean {
 /** Kanji: surname + given name from the lexicon (with an optional space), or a given name with an honorific. */
 function kanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of allMatches(KANJI_RUN, text)) {
+  for (const m of globalMatches(KANJI_RUN, text)) {
     const run = m[0];
     // 十一, 一人, 二人: an age or a count here, not 十一 (Juichi) or 一人 (Kazuto).
     if (NUMERALS.test(run) || /^[〇一二三四五六七八九十百]+[人つ個名歳才回本枚台件]$/.test(run)) continue;
@@ -201,7 +186,7 @@ const OPENING = /^(?:(?:はい|ええ|えっと|えー|あの|あ|もしもし)[
 /** Kana: a surname reading followed by a given reading (カワグチ ミサキ), or one with context (スズキ様). */
 function kanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
-  const words = allMatches(KANA_WORD, text);
+  const words = globalMatches(KANA_WORD, text);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const start = w.index;
@@ -256,7 +241,7 @@ const GLUED_KANA_CUE = new RegExp(`さん|様|さま|くん|君|ちゃん|氏|�
 function gluedKanaNames(text: string): Candidate[] {
   const out: Candidate[] = [];
   if (!GLUED_KANA_CUE.test(text)) return out;
-  for (const m of allMatches(GLUED_KANA_NAME, text)) {
+  for (const m of globalMatches(GLUED_KANA_NAME, text)) {
     const word = m.groups?.["name"] ?? "";
     const end = m.index + m[0].length;
     // The particle of a cue glued to the name (名前はたかはしけんたです) is not part of it.
@@ -288,7 +273,7 @@ function romajiNames(text: string): Candidate[] {
   const out: Candidate[] = [];
   // Both words start with a capital letter.
   if (!/[A-Z]/.test(text)) return out;
-  for (const m of allMatches(ROMAN_PAIR, text)) {
+  for (const m of globalMatches(ROMAN_PAIR, text)) {
     const [a, b] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     const pair = (romajiSurname(a) && romajiGiven(b)) || (romajiGiven(a) && romajiSurname(b));
     if (pair && a.length >= 3 && b.length >= 2 && !ENGLISH_WORDS.has(a) && !ENGLISH_WORDS.has(b)) out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "lexicon-romaji", labelBound: true });
@@ -300,7 +285,7 @@ function romajiNames(text: string): Candidate[] {
 function dottedNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
   if (!text.includes("・")) return out;
-  for (const m of allMatches(DOTTED_KATAKANA, text)) {
+  for (const m of globalMatches(DOTTED_KATAKANA, text)) {
     const start = m.index;
     const end = start + m[0].length;
     const parts = tokens.filter((t) => t.start >= start && t.end <= end && t.surface !== "・");
@@ -324,7 +309,7 @@ const SINGLE_KANJI_CUE = /さん|様|くん|君|ちゃん|先生|(?:長男|長�
 function singleKanjiNames(text: string, tokens: readonly Token[]): Candidate[] {
   const out: Candidate[] = [];
   if (!SINGLE_KANJI_CUE.test(text)) return out;
-  for (const m of allMatches(SINGLE_KANJI, text)) {
+  for (const m of globalMatches(SINGLE_KANJI, text)) {
     const end = m.index + 1;
     const honorific = /^(?:さん|様|くん|君|ちゃん|先生)/.test(text.slice(end, end + 3)) && !/[おご御]$/.test(text.slice(0, m.index));
     // 上の/下の mean the elder/younger child only on their own (以上の方 is "those above").
@@ -404,16 +389,16 @@ function staffAndListNames(text: string): Candidate[] {
   }
   // Each pattern below runs only when the text holds a literal that every match of it needs.
   const spelled = text.includes("は") && SPELLED_PART_CUE.test(text);
-  for (const m of spelled ? allMatches(SPELLED_PART, text) : []) {
+  for (const m of spelled ? globalMatches(SPELLED_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name && (surnameEntry(name) || givenNameEntry(name))) push(m.index, name, 0.8, "spelled-name-part");
   }
-  for (const m of text.includes("漢字") ? allMatches(KANJI_SPELLING, text) : []) {
+  for (const m of text.includes("漢字") ? globalMatches(KANJI_SPELLING, text) : []) {
     const name = m.groups?.["name"];
     if (name && !NOT_A_NAME.test(name)) push(m.index + m[0].length - name.length, name, 0.8, "kanji-spelling");
   }
   // 下は, 下の名前は, 名前は
-  for (const m of text.includes("下は") || text.includes("名前は") ? allMatches(GIVEN_PART, text) : []) {
+  for (const m of text.includes("下は") || text.includes("名前は") ? globalMatches(GIVEN_PART, text) : []) {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.8, "given-name-part");
   }
@@ -421,7 +406,7 @@ function staffAndListNames(text: string): Candidate[] {
   const afterCompany = AFTER_COMPANY_CUE.test(text);
   for (const re of [AFTER_DEPARTMENT, AFTER_COMPANY]) {
     if (!(re === AFTER_DEPARTMENT ? afterDepartment : afterCompany)) continue;
-    for (const m of allMatches(re, text)) {
+    for (const m of globalMatches(re, text)) {
       const name = m.groups?.["name"];
       if (!name || NOT_A_NAME.test(name)) continue;
       const katakana = /^[\u30A1-\u30FA\u30FC]+$/.test(name);
@@ -433,33 +418,33 @@ function staffAndListNames(text: string): Candidate[] {
     }
   }
   const introduced = INTRODUCED_WORD_CUE.test(text);
-  for (const m of introduced ? allMatches(INTRODUCED_WORD, text) : []) {
+  for (const m of introduced ? globalMatches(INTRODUCED_WORD, text) : []) {
     if (NOT_A_NAME.test(m[0])) continue;
     // でございます is also a polite copula (大丈夫でございます): there the word must look like a name.
     const copula = text.startsWith("でございます", m.index + m[0].length);
     if (copula && !plausibleName(m[0])) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.85, patternName: "introduced-word", labelBound: true });
   }
-  for (const m of STAFF_CUE.test(text) ? allMatches(STAFF_WORD, text) : []) {
+  for (const m of STAFF_CUE.test(text) ? globalMatches(STAFF_WORD, text) : []) {
     if (!STAFF_VERB.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6)) || NOT_A_NAME.test(m[0])) continue;
     if (!(surnameEntry(m[0]) || givenNameEntry(m[0]))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "staff-name", labelBound: true });
   }
   const age = (text.includes("歳") || text.includes("才") || text.includes("さい")) && AGE_NUMBER.test(text);
-  for (const m of age ? allMatches(NAME_WITH_AGE, text) : []) {
+  for (const m of age ? globalMatches(NAME_WITH_AGE, text) : []) {
     const name = m.groups?.["name"];
     const pronoun = /^(?:うち|わたし|わたくし|ぼく|おれ|あたし|みんな|こども|むすこ|むすめ|あの子|この子|その子|ウチ)$/.test(name ?? "");
     if (name && !pronoun && (givenReading(name) || surnameReading(name)) && !NOT_KANA_NAME.test(name)) push(m.index + m[0].indexOf(name), name, 0.75, "name-with-age");
   }
-  for (const m of text.includes("段") ? allMatches(DAN_RANK, text) : []) {
+  for (const m of text.includes("段") ? globalMatches(DAN_RANK, text) : []) {
     const name = m.groups?.["name"];
     if (name && !NUMERALS.test(name)) push(m.index, name, 0.8, "dan-rank");
   }
-  for (const m of text.includes("\n") ? allMatches(HOLDER_LINE, text) : []) {
+  for (const m of text.includes("\n") ? globalMatches(HOLDER_LINE, text) : []) {
     const name = m.groups?.["name"];
     if (name) push(m.index + m[0].length - name.length, name, 0.75, "account-holder-line");
   }
-  for (const m of text.includes("・") ? allMatches(SIGNED_NAMES, text) : []) {
+  for (const m of text.includes("・") ? globalMatches(SIGNED_NAMES, text) : []) {
     const parts = m.groups?.["names"]?.split("・") ?? [];
     if (!parts.every((p) => givenReading(p) || surnameReading(p))) continue;
     let at = m.index;
@@ -469,7 +454,7 @@ function staffAndListNames(text: string): Candidate[] {
     }
   }
   const list = text.includes("、") && (text.includes("氏") || text.includes("ら"));
-  for (const m of list ? allMatches(NAME_LIST, text) : []) {
+  for (const m of list ? globalMatches(NAME_LIST, text) : []) {
     let at = m.index;
     for (const name of m[0].split("、")) {
       if (surnameEntry(name) || givenNameEntry(name) || name.length >= 2) out.push({ start: at, end: at + name.length, score: 0.8, patternName: "name-list", labelBound: true });

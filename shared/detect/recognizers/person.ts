@@ -1,7 +1,7 @@
 import type { Token } from "../../text/tokenizer.js";
 import { PROVIDERS } from "../lexicon/providers.js";
-import { allMatches, explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
-import type { Candidate, NlpArtifacts, Recognizer } from "../recognizer.js";
+import { explainedKanji, HONORIFICS, lexiconNames, nameAnswer, TITLES } from "./person-lexicon.js";
+import { type Candidate, type NlpArtifacts, type Recognizer, globalMatches } from "../recognizer.js";
 
 /**
  * PERSON: names in kanji, kana, katakana and romaji. kuromoji's IPADIC tags (人名 姓/名/一般) find most kanji
@@ -196,28 +196,28 @@ function findNames(text: string, nlp: NlpArtifacts): Candidate[] {
   const out: Candidate[] = lexiconNames(text, nlp.tokens);
   // The Latin and Hangul patterns run only on text that has the letters they need (most utterances do not).
   const latin = CAPITAL.test(text);
-  for (const m of latin ? allMatches(ENGLISH_NAME, text) : []) {
+  for (const m of latin ? globalMatches(ENGLISH_NAME, text) : []) {
     const name = m.groups?.["name"];
     // The first word decides (Nguyen Van An: An is a name here, not the article).
     if (!name || NOT_ENGLISH_NAME.test(name.split(/\s/)[0]!)) continue;
     const start = m.index + m[0].length - name.length;
     out.push({ start, end: start + name.length, score: 0.8, patternName: "english-name", labelBound: true });
   }
-  for (const m of latin ? allMatches(LATIN_HONORIFIC, text) : []) {
+  for (const m of latin ? globalMatches(LATIN_HONORIFIC, text) : []) {
     if (!m[0].split(/\s/).some((w) => NOT_ENGLISH_NAME.test(w))) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.8, patternName: "latin-honorific", labelBound: true });
     }
   }
-  for (const m of latin ? allMatches(VOCATIVE, text) : []) {
+  for (const m of latin ? globalMatches(VOCATIVE, text) : []) {
     if (!NOT_ENGLISH_NAME.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length, score: 0.65, patternName: "vocative", labelBound: true });
   }
-  for (const m of KANA_HONORIFIC_CUE.test(text) ? allMatches(KANA_HONORIFIC, text) : []) {
+  for (const m of KANA_HONORIFIC_CUE.test(text) ? globalMatches(KANA_HONORIFIC, text) : []) {
     // Not a kin or role word, and not honorifics or copulas themselves (さんさんですさん).
     if (!/^[おご]|^(?:みな|みんな|あかちゃ|おばあ|おじい|おかあ|おとう|おねえ|おにい)|^(?:さん|さま|くん|ちゃん)|です|ます/.test(m[0])) {
       out.push({ start: m.index, end: m.index + m[0].length, score: 0.7, patternName: "kana-honorific", labelBound: true });
     }
   }
-  for (const m of HANGUL.test(text) ? allMatches(HANGUL_NAME, text) : []) {
+  for (const m of HANGUL.test(text) ? globalMatches(HANGUL_NAME, text) : []) {
     const name = m.groups?.["name"] ?? m.groups?.["name2"];
     if (!name) continue;
     const start = m.index + m[0].length - name.length;
